@@ -1,0 +1,1 @@
+"""Scale-Space HyperNetworks (SSHN) for medical imaging, as a MONAI bundle."""

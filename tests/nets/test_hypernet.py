@@ -1,0 +1,64 @@
+import pytest
+import torch
+from torch import nn
+
+from bundle.nets.hypernet import HyperNetwork
+from bundle.nets.sshn import SSHN
+from bundle.nets.unet import PhiUNet
+
+SHAPES = {"a.weight": (7, 3, 3, 3), "a.bias": (7,), "b.weight": (1, 7, 1, 1)}
+
+
+@pytest.mark.parametrize("num_phi", [1, 4])
+def test_predicts_every_target_tensor_with_its_shape(num_phi):
+    hypernet = HyperNetwork(SHAPES, dict.fromkeys(SHAPES, 0.1), num_phi=num_phi)
+    out = hypernet([0.3] * num_phi)
+    assert {name: tuple(t.shape) for name, t in out.items()} == SHAPES
+
+
+def test_paper_layout_input_hidden_and_fused_head():
+    hypernet = HyperNetwork(SHAPES, dict.fromkeys(SHAPES, 0.1), num_phi=2)
+    linears = [m for m in hypernet.modules() if isinstance(m, nn.Linear)]
+    assert [(m.in_features, m.out_features) for m in linears] == [(4, 10), (10, 100), (100, 7 * 27 + 7 + 7)]
+    assert all((m.bias == 0).all() for m in linears)
+
+
+def test_wrong_number_of_phis_is_a_value_error():
+    hypernet = HyperNetwork(SHAPES, dict.fromkeys(SHAPES, 0.1), num_phi=2)
+    with pytest.raises(ValueError, match=r"expected 2 phi value\(s\), got 1"):
+        hypernet([0.5])
+
+
+def test_each_predicted_tensor_starts_at_its_target_scale():
+    torch.manual_seed(0)
+    shapes = {"big": (64, 64, 3, 3), "zero": (64,)}
+    hypernet = HyperNetwork(shapes, {"big": 0.05, "zero": 0.0})
+    rms = torch.stack([hypernet([p])["big"].pow(2).mean().sqrt() for p in torch.linspace(0, 1, 11).tolist()])
+    assert 0.5 * 0.05 < rms.mean().item() < 2 * 0.05
+    assert (hypernet([0.5])["zero"] == 0).all()
+
+
+def test_naive_kaiming_head_explodes_where_the_scaled_one_stays_near_unit():
+    """The measurement behind the scaled initialization (default 2D U-Net, 160x192 input)."""
+    torch.manual_seed(0)
+    sshn = SSHN(PhiUNet(2, 1, 4))
+    x = torch.randn(1, 1, 160, 192)
+    with torch.no_grad():
+        scaled = sshn(x, 0.5).std().item()
+        nn.init.kaiming_normal_(sshn.hypernet.head.weight, a=0.2, nonlinearity="leaky_relu")
+        naive = sshn(x, 0.5).std().item()
+    assert 0.1 < scaled < 10
+    assert naive > 1e3
+
+
+def test_predictions_start_equal_for_every_phi_and_separate_with_training():
+    torch.manual_seed(0)
+    hypernet = HyperNetwork(SHAPES, dict.fromkeys(SHAPES, 0.1))
+    torch.testing.assert_close(hypernet([0.0])["a.weight"], hypernet([0.5])["a.weight"])
+    optimizer = torch.optim.Adam(hypernet.parameters(), lr=1e-3)
+    target = torch.randn(SHAPES["a.weight"])
+    for phi in [0.1, 0.4]:  # Adam moves both tied columns alike until phi varies between steps
+        optimizer.zero_grad()
+        (hypernet([phi])["a.weight"] - target).pow(2).mean().backward()
+        optimizer.step()
+    assert not torch.allclose(hypernet([0.0])["a.weight"], hypernet([0.5])["a.weight"])

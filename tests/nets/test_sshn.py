@@ -1,0 +1,95 @@
+import pytest
+import torch
+
+from bundle.nets.sshn import SSHN
+from bundle.nets.unet import PhiUNet
+
+
+def small_sshn(dims: int, block: str = "plain", per_level: bool = False) -> SSHN:
+    return SSHN(PhiUNet(dims, 1, 3, features=[4, 6, 8], levels=3, block=block), per_level=per_level)
+
+
+@pytest.mark.parametrize("block", ["plain", "residual", "se"])
+def test_every_hypernetwork_parameter_gets_a_finite_gradient(block):
+    torch.manual_seed(0)
+    sshn = small_sshn(2, block)
+    sshn(torch.randn(2, 1, 21, 19), 0.3).pow(2).mean().backward()
+    for name, p in sshn.named_parameters():
+        assert p.grad is not None and torch.isfinite(p.grad).all(), name
+        if block != "residual":  # a zero-initialized residual branch blocks its first conv's gradient at step 0
+            assert p.grad.abs().sum() > 0, name
+
+
+def test_sshn_owns_no_trainable_parameters_besides_the_hypernetwork():
+    sshn = small_sshn(3)
+    hyper = {f"hypernet.{name}" for name, _ in sshn.hypernet.named_parameters()}
+    assert {name for name, _ in sshn.named_parameters()} == hyper
+    assert set(sshn.state_dict()) == hyper
+    assert not any(p.requires_grad for p in sshn.primary.parameters())
+
+
+@pytest.mark.parametrize("block", ["plain", "residual", "se"])
+@pytest.mark.parametrize(("dims", "shape"), [(2, (2, 1, 33, 27)), (3, (1, 1, 17, 12, 15))])
+def test_materialized_network_equals_the_sshn(dims, shape, block):
+    torch.manual_seed(0)
+    sshn = small_sshn(dims, block)
+    x = torch.randn(shape)
+    for phi in [0.0, 0.1, 0.25, 0.37, 0.5]:
+        network = sshn.materialize(phi)
+        assert type(network) is PhiUNet and network.phi == [phi, phi]
+        torch.testing.assert_close(network(x), sshn(x, phi))
+
+
+def test_materialized_network_owns_its_weights():
+    sshn = small_sshn(2)
+    network = sshn.materialize(0.2)
+    with torch.no_grad():
+        for p in sshn.parameters():
+            p.add_(1.0)
+    assert all(p.requires_grad for p in network.parameters())
+    x = torch.randn(1, 1, 16, 16)
+    assert not torch.allclose(network(x), sshn(x, 0.2))
+
+
+@pytest.mark.parametrize("export", [torch.jit.script, lambda net: torch.jit.trace(net, torch.randn(1, 1, 23, 18))])
+def test_materialized_network_survives_torchscript(export):
+    torch.manual_seed(0)
+    sshn = small_sshn(2, "se")
+    exported = export(sshn.materialize(0.25))
+    x = torch.randn(1, 1, 23, 18)
+    torch.testing.assert_close(exported(x), sshn(x, 0.25))
+
+
+@pytest.mark.parametrize(("dims", "shape"), [(2, (2, 1, 160, 192)), (3, (1, 1, 48, 64, 48))])
+def test_output_scale_at_init_is_that_of_a_plain_unet(dims, shape):
+    torch.manual_seed(0)
+    x = torch.randn(shape)
+    plain = PhiUNet(dims, 1, 4)
+    sshn = SSHN(PhiUNet(dims, 1, 4))
+    with torch.no_grad():
+        for phi in [0.0, 0.25, 0.5]:
+            ratio = sshn(x, phi).std() / plain(x, phi).std()
+            assert 0.1 < ratio < 10, (phi, ratio)
+
+
+def test_per_level_variant_reads_one_phi_per_resize():
+    torch.manual_seed(0)
+    sshn = small_sshn(2, per_level=True)
+    assert sshn.hypernet.body[0].in_features == 4  # [phi_0, 1 - phi_0, phi_1, 1 - phi_1]
+    x = torch.randn(1, 1, 24, 24)
+    assert not torch.allclose(sshn(x, [0.1, 0.5]), sshn(x, [0.5, 0.1]))
+    torch.testing.assert_close(sshn.materialize([0.1, 0.5])(x), sshn(x, [0.1, 0.5]))
+
+
+def test_single_phi_sshn_refuses_different_per_resize_phis():
+    sshn = small_sshn(2)
+    x = torch.randn(1, 1, 16, 16)
+    torch.testing.assert_close(sshn(x, [0.3, 0.3]), sshn(x, 0.3))
+    with pytest.raises(ValueError, match=r"conditioned on 1 phi value\(s\)"):
+        sshn(x, [0.1, 0.5])
+
+
+def test_forward_without_phi_uses_the_primary_default():
+    sshn = SSHN(PhiUNet(2, 1, 2, features=4, levels=3, phi=0.2))
+    x = torch.randn(1, 1, 16, 16)
+    torch.testing.assert_close(sshn(x), sshn(x, 0.2))
