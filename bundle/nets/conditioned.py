@@ -47,3 +47,10 @@ class PhiConditionedUNet(nn.Module):
         network.load_state_dict({name: tensor.detach() for name, tensor in weights.items()})
         device = next(iter(weights.values())).device
         return network.requires_grad_(True).to(device)
+
+    def __prepare_scriptable__(self) -> PhiUNet:
+        """``torch.jit.script`` scripts the deployed network: the primary materialized at its default phi.
+
+        This is what lets MONAI's ``ckpt_export`` turn a bundle checkpoint into TorchScript.
+        """
+        return self.materialize()

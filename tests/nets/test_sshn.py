@@ -93,3 +93,12 @@ def test_forward_without_phi_uses_the_primary_default():
     sshn = SSHN(PhiUNet(2, 1, 2, features=4, levels=3, phi=0.2))
     x = torch.randn(1, 1, 16, 16)
     torch.testing.assert_close(sshn(x), sshn(x, 0.2))
+
+
+def test_scripting_an_sshn_scripts_its_network_at_the_default_phi():
+    torch.manual_seed(0)
+    sshn = SSHN(PhiUNet(2, 1, 3, features=[4, 6, 8], levels=3, phi=0.3))
+    scripted = torch.jit.script(sshn)
+    x = torch.randn(1, 1, 20, 22)
+    torch.testing.assert_close(scripted(x), sshn(x))
+    assert not any(name.startswith("hypernet") for name, _ in scripted.named_parameters())

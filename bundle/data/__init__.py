@@ -1,0 +1,1 @@
+"""Data: file lists and splits per dataset layout, MONAI transform chains, downloads."""

@@ -1,0 +1,94 @@
+"""Lists of {"image", "label"} files for the two dataset layouts, and the paper's seeded split."""
+
+import random
+from pathlib import Path
+
+SPLITS = ("train", "validation", "test", "all")
+# The paper's 64 / 16 / 20 % train / validation / test split.
+FRACTIONS = (0.64, 0.16, 0.20)
+
+
+def _require_folder(root: Path, expected: str) -> None:
+    if not root.is_dir():
+        raise FileNotFoundError(f"dataset folder {root} does not exist (expected {expected})")
+
+
+def wbc_datalist(root: str | Path) -> list[dict[str, str]]:
+    """WBC microscopy pairs: ``dataset*/images/NNN.bmp`` with ``dataset*/masks/NNN.png``, sorted by path."""
+    root = Path(root)
+    _require_folder(root, "dataset*/images/*.bmp and dataset*/masks/*.png")
+    items = []
+    for image in sorted(root.glob("dataset*/images/*.bmp")):
+        mask = image.parent.parent / "masks" / f"{image.stem}.png"
+        if not mask.is_file():
+            raise FileNotFoundError(f"image {image} has no mask: expected {mask}")
+        items.append({"image": str(image), "label": str(mask)})
+    if not items:
+        raise FileNotFoundError(f"no WBC images in {root}: expected dataset*/images/*.bmp with dataset*/masks/*.png")
+    return items
+
+
+def msd_datalist(root: str | Path) -> list[dict[str, str]]:
+    """Medical Segmentation Decathlon pairs: ``imagesTr/X.nii.gz`` with ``labelsTr/X.nii.gz``, sorted by name.
+
+    macOS resource files (``._X.nii.gz``), which some copies of the MSD archives carry, are skipped.
+    """
+    root = Path(root)
+    _require_folder(root, "imagesTr/*.nii.gz and labelsTr/*.nii.gz")
+    items = []
+    for image in sorted(root.glob("imagesTr/*.nii.gz")):
+        if image.name.startswith("._"):
+            continue
+        label = root / "labelsTr" / image.name
+        if not label.is_file():
+            raise FileNotFoundError(f"image {image} has no label: expected {label}")
+        items.append({"image": str(image), "label": str(label)})
+    if not items:
+        raise FileNotFoundError(f"no images in {root}: expected imagesTr/*.nii.gz with labelsTr/*.nii.gz")
+    return items
+
+
+DATALISTS = {"wbc": wbc_datalist, "hippocampus": msd_datalist, "msd": msd_datalist}
+
+
+def split_datalist(items: list[dict], split: str, seed: int = 0) -> list[dict]:
+    """The ``split`` part of ``items`` after a shuffle seeded by ``seed`` (64/16/20 %), or "all" of them.
+
+    "all" serves an external test set: every image of a folder. The same seed always gives the
+    same three disjoint parts, whatever the order ``items`` came in.
+    """
+    if split not in SPLITS:
+        raise ValueError(f"split must be one of {SPLITS}, got {split!r}")
+    if split == "all":
+        return list(items)
+    shuffled = sorted(items, key=lambda item: item["image"])
+    random.Random(seed).shuffle(shuffled)
+    n_train = round(FRACTIONS[0] * len(shuffled))
+    n_val = round(FRACTIONS[1] * len(shuffled))
+    bounds = {"train": (0, n_train), "validation": (n_train, n_train + n_val), "test": (n_train + n_val, None)}
+    start, stop = bounds[split]
+    return shuffled[start:stop]
+
+
+def load_split(dataset: str, root: str | Path, split: str, seed: int = 0) -> list[dict[str, str]]:
+    """The ``split`` of dataset ``dataset`` ("wbc", "hippocampus" or any "msd" task) found in ``root``."""
+    if dataset not in DATALISTS:
+        raise ValueError(f"dataset must be one of {sorted(DATALISTS)}, got {dataset!r}")
+    return split_datalist(DATALISTS[dataset](root), split, seed)
+
+
+IMAGE_SUFFIXES = (".nii.gz", ".nii", ".png", ".bmp")
+
+
+def image_files(path: str | Path) -> list[dict[str, str]]:
+    """[{"image": file}] for one image file, or for every NIfTI/PNG/BMP image in a folder (sorted)."""
+    path = Path(path)
+    if path.is_file():
+        files = [path]
+    elif path.is_dir():
+        files = sorted(p for p in path.iterdir() if p.is_file() and p.name.lower().endswith(IMAGE_SUFFIXES))
+    else:
+        raise FileNotFoundError(f"input {path} does not exist")
+    if not files:
+        raise FileNotFoundError(f"no images ({', '.join(IMAGE_SUFFIXES)}) in {path}")
+    return [{"image": str(file)} for file in files]

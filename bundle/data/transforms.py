@@ -1,0 +1,129 @@
+"""MONAI transform chains for each dataset layout and stage (train, eval, infer).
+
+Two families: "wbc" (2D RGB microscopy, .bmp images, .png masks 0/128/255) and "msd"
+(3D NIfTI as in the Medical Segmentation Decathlon; "hippocampus" is one). Kept in Python rather
+than spelled out in every config so that a dataset variant is a one-line override.
+"""
+
+from collections.abc import Sequence
+
+import torch
+from monai.transforms import (
+    Activationsd,
+    AsDiscreted,
+    Compose,
+    EnsureChannelFirstd,
+    EnsureTyped,
+    Invertd,
+    Lambdad,
+    LoadImaged,
+    NormalizeIntensityd,
+    Orientationd,
+    RandAdjustContrastd,
+    RandFlipd,
+    RandRotate90d,
+    RandScaleIntensityd,
+    RandShiftIntensityd,
+    Resized,
+    ResizeWithPadOrCropd,
+    SaveImaged,
+    ScaleIntensityRanged,
+    Spacingd,
+    Transform,
+)
+
+STAGES = ("train", "eval", "infer")
+FAMILIES = {"wbc": "wbc", "hippocampus": "msd", "msd": "msd"}
+
+
+def wbc_labels(mask: torch.Tensor) -> torch.Tensor:
+    """WBC mask values 0 / 128 / 255 -> labels 0 (background) / 1 (cytoplasm) / 2 (nucleus).
+
+    Any other value goes to the nearest of the three: five masks of dataset 2 (034, 035, 047, 050,
+    076) hold 1 to 52 stray pixels of values such as 7 or 37, left over from their drawing.
+    """
+    return (mask > 64).to(mask.dtype) + (mask > 191).to(mask.dtype)
+
+
+def _family(dataset: str) -> str:
+    if dataset not in FAMILIES:
+        raise ValueError(f"dataset must be one of {sorted(FAMILIES)}, got {dataset!r}")
+    return FAMILIES[dataset]
+
+
+def _wbc(stage: str, keys: list[str], spatial_size: Sequence[int]) -> list[Transform]:
+    modes = ["area" if key == "image" else "nearest" for key in keys]
+    chain: list[Transform] = [LoadImaged(keys), EnsureChannelFirstd(keys)]
+    if "label" in keys:
+        chain.append(Lambdad("label", wbc_labels))
+    # The two source datasets come at 120x120 and 300x300: one size for batching, as in the paper.
+    chain += [ScaleIntensityRanged("image", 0, 255, 0, 1, clip=True), Resized(keys, spatial_size, mode=modes)]
+    if stage == "train":
+        chain += [
+            RandFlipd(keys, prob=0.5, spatial_axis=0),
+            RandFlipd(keys, prob=0.5, spatial_axis=1),
+            RandRotate90d(keys, prob=0.5),
+            RandAdjustContrastd("image", prob=0.3, gamma=(0.7, 1.5)),
+        ]
+    return chain
+
+
+def _msd(stage: str, keys: list[str], spatial_size: Sequence[int], pixdim: Sequence[float]) -> list[Transform]:
+    modes = ["bilinear" if key == "image" else "nearest" for key in keys]
+    chain: list[Transform] = [
+        LoadImaged(keys),
+        EnsureChannelFirstd(keys),
+        Orientationd(keys, axcodes="RAS", labels=(("L", "R"), ("P", "A"), ("I", "S"))),
+        Spacingd(keys, pixdim=pixdim, mode=modes),
+        NormalizeIntensityd("image", channel_wise=True),
+    ]
+    if stage == "train":
+        # Training batches need one size; evaluation and inference run each volume at its own size.
+        chain += [
+            ResizeWithPadOrCropd(keys, spatial_size),
+            RandFlipd(keys, prob=0.5, spatial_axis=0),  # left-right only: anterior/posterior labels stay put
+            RandScaleIntensityd("image", factors=0.1, prob=0.5),
+            RandShiftIntensityd("image", offsets=0.1, prob=0.5),
+        ]
+    return chain
+
+
+def preprocessing(
+    dataset: str, stage: str, spatial_size: Sequence[int], pixdim: Sequence[float] = (1.0, 1.0, 1.0)
+) -> Compose:
+    """Transforms from file names to tensors for ``dataset`` at ``stage`` ("train", "eval" or "infer").
+
+    ``spatial_size``: the network input size (WBC: every stage, pixels; MSD: training crops,
+    voxels). ``pixdim``: MSD voxel spacing in mm. "infer" reads the image alone.
+    """
+    if stage not in STAGES:
+        raise ValueError(f"stage must be one of {STAGES}, got {stage!r}")
+    keys = ["image"] if stage == "infer" else ["image", "label"]
+    family = _family(dataset)
+    chain = _wbc(stage, keys, spatial_size) if family == "wbc" else _msd(stage, keys, spatial_size, pixdim)
+    return Compose([*chain, EnsureTyped(keys)])
+
+
+def inference_postprocessing(dataset: str, preprocess: Compose, output_dir: str) -> Compose:
+    """Logits -> label map in the input's own geometry (size, orientation, spacing), saved beside its name.
+
+    Label maps are saved as label indices (WBC: 0 background, 1 cytoplasm, 2 nucleus) in the input's
+    format family: PNG for WBC images, NIfTI for volumes.
+    """
+    extension = ".png" if _family(dataset) == "wbc" else ".nii.gz"
+    return Compose(
+        [
+            Activationsd("pred", softmax=True),
+            AsDiscreted("pred", argmax=True),
+            Invertd("pred", transform=preprocess, orig_keys="image", nearest_interp=True),
+            SaveImaged(
+                "pred",
+                output_dir=output_dir,
+                output_postfix="seg",
+                output_ext=extension,
+                output_dtype="uint8",
+                separate_folder=False,
+                resample=False,
+            ),
+        ]
+    )

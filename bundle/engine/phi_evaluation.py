@@ -1,0 +1,78 @@
+"""Evaluating one network at several phi in one pass over the data: Dice per phi and per label."""
+
+from collections.abc import Callable, Sequence
+
+import torch
+from ignite.engine import Engine
+from ignite.metrics import Metric
+from monai.engines.utils import default_prepare_batch
+from monai.metrics import DiceMetric
+from monai.networks.utils import one_hot
+
+
+class MultiPhiIteration:
+    """``iteration_update`` for a MONAI ``SupervisedEvaluator``: predicts every batch at each phi.
+
+    The output holds "image", "label" (N, 1, *spatial) and "preds": phi -> label map (N, 1, *spatial).
+    Use the evaluator with ``decollate=False``: the output is read whole by :class:`PhiDice`.
+    """
+
+    def __init__(self, phis: Sequence[float]) -> None:
+        if not phis:
+            raise ValueError("MultiPhiIteration needs at least one phi")
+        self.phis = [float(phi) for phi in phis]
+
+    def __call__(self, engine: Engine, batchdata: dict) -> dict:
+        image, label = default_prepare_batch(batchdata, engine.state.device, engine.non_blocking)
+        engine.network.eval()
+        preds = {}
+        with torch.no_grad(), torch.autocast(device_type=image.device.type, enabled=engine.amp):
+            for phi in self.phis:
+                preds[phi] = engine.inferer(image, engine.network, phi=phi).argmax(dim=1, keepdim=True)
+        return {"image": image, "label": label, "preds": preds}
+
+
+class PhiDice(Metric):
+    """Dice per phi and per foreground label, averaged over images where the label is present.
+
+    ``compute()`` returns the mean over phi of the mean foreground Dice (the key metric for
+    checkpointing and early stopping); when attached under ``name`` it also writes
+    ``name@phi`` for every phi to ``engine.state.metrics``, and the full table stays in
+    ``self.table``: phi -> {"mean": float, "per_label": [float per foreground label]}, over
+    ``self.images`` images.
+    """
+
+    # Ignite hands update() these entries of the engine's output, in this order.
+    required_output_keys = ("preds", "label")
+
+    def __init__(
+        self, phis: Sequence[float], num_classes: int, output_transform: Callable = lambda output: output
+    ) -> None:
+        self.phis = [float(phi) for phi in phis]
+        self.num_classes = num_classes
+        self.table: dict[float, dict] = {}
+        super().__init__(output_transform=output_transform)
+
+    def reset(self) -> None:
+        self.images = 0
+        self._dice = {phi: DiceMetric(include_background=False, reduction="none") for phi in self.phis}
+
+    def update(self, output: tuple[dict[float, torch.Tensor], torch.Tensor]) -> None:
+        preds, label = output
+        self.images += label.shape[0]
+        label = one_hot(label.long(), self.num_classes)
+        for phi in self.phis:
+            self._dice[phi](y_pred=one_hot(preds[phi].long(), self.num_classes), y=label)
+
+    def compute(self) -> float:
+        self.table = {}
+        for phi in self.phis:
+            per_image = self._dice[phi].aggregate()  # (images, foreground labels), NaN where a label is absent
+            per_label = torch.nanmean(per_image, dim=0)
+            self.table[phi] = {"mean": per_label.nanmean().item(), "per_label": per_label.tolist()}
+        return sum(row["mean"] for row in self.table.values()) / len(self.table)
+
+    def completed(self, engine: Engine, name: str) -> None:
+        super().completed(engine, name)
+        for phi, row in self.table.items():
+            engine.state.metrics[f"{name}@{phi:g}"] = row["mean"]

@@ -1,0 +1,63 @@
+"""Building the network and the phi prior of each training method from plain config values."""
+
+from collections.abc import Sequence
+
+from torch import nn
+
+from bundle.engine.phi_sampler import PhiPrior
+from bundle.nets.film import FiLMUNet
+from bundle.nets.sshn import SSHN
+from bundle.nets.unet import PhiUNet
+
+METHODS = ("sshn", "fixed", "stochastic", "film")
+
+
+def _check_method(method: str) -> None:
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+
+
+def build_network(
+    method: str,
+    spatial_dims: int,
+    in_channels: int,
+    out_channels: int,
+    features: int | Sequence[int] = 32,
+    levels: int = 5,
+    phi: float | Sequence[float] = 0.5,
+    block: str = "plain",
+    hidden: Sequence[int] = (10, 100),
+    per_level: bool = False,
+) -> nn.Module:
+    """The network of ``method`` around one :class:`PhiUNet`: "sshn" (hypernetwork-predicted weights),
+    "film" (own weights + FiLM), "fixed" and "stochastic" (the plain U-Net, trained at one phi or
+    a phi sampled each step). ``phi`` is the default of ``forward(x)``; ``hidden`` and ``per_level``
+    configure the SSHN's hypernetwork or FiLM's MLP.
+    """
+    _check_method(method)
+    primary = PhiUNet(spatial_dims, in_channels, out_channels, features, levels, phi, block)
+    if method == "sshn":
+        return SSHN(primary, per_level=per_level, hidden=hidden)
+    if method == "film":
+        return FiLMUNet(primary, per_level=per_level, hidden=hidden)
+    return primary
+
+
+def build_phi_prior(
+    method: str,
+    prior: Sequence[float] = (0.0, 0.5),
+    phi: float = 0.5,
+    per_level: bool = False,
+    levels: int = 5,
+    seed: int = 0,
+) -> PhiPrior:
+    """The training distribution of phi: the constant ``phi`` for "fixed", else U(prior[0], prior[1]),
+    one draw per resize when ``per_level``.
+    """
+    _check_method(method)
+    if len(prior) != 2:
+        raise ValueError(f"phi prior must be [low, high], got {list(prior)}")
+    num = levels - 1 if per_level else 1
+    if method == "fixed":
+        return PhiPrior(phi, phi, num, seed)
+    return PhiPrior(prior[0], prior[1], num, seed)

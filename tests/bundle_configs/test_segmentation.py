@@ -1,0 +1,83 @@
+"""Train 1 epoch, evaluate and infer through the bundle configs, for both datasets and every method."""
+
+import json
+
+import nibabel as nib
+import pytest
+import torch
+from PIL import Image
+
+from tests.bundle_configs.conftest import ROOT, TINY, TINY_BY_DATASET, run_workflow
+
+DATASET_FILES = {"hippocampus": [], "wbc": ["wbc.json"]}
+METHODS = ["sshn", "fixed", "stochastic", "film"]
+
+
+def overrides(dataset, method, data, out) -> dict:
+    return {
+        "bundle_root": str(ROOT),
+        "dataset_dir": str(data),
+        "ckpt_dir": str(out / "models"),
+        "output_dir": str(out / "runs"),
+        "method": method,
+        "device": "cpu",
+        "num_workers": 0,
+        **TINY,
+        **TINY_BY_DATASET[dataset],
+    }
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("dataset", ["hippocampus", "wbc"])
+def test_train_evaluate_infer(dataset, method, tiny_data, tmp_path):
+    files = ["train.json", *DATASET_FILES[dataset], "cpu.json"]
+    settings = overrides(dataset, method, tiny_data[dataset], tmp_path)
+    workflow = run_workflow(files, "train", **settings)
+    assert workflow.parser.get_parsed_content("train#trainer").state.epoch == 1
+    checkpoint = torch.load(tmp_path / "models" / "model.pt", weights_only=True)
+    network = workflow.parser.get_parsed_content("network_def")
+    assert set(checkpoint) == set(network.state_dict())
+
+    run_workflow(
+        ["train.json", *DATASET_FILES[dataset], "evaluate.json"],
+        None,
+        **settings,
+        eval_dir=str(tmp_path / "eval"),
+        eval_split="all",
+    )
+    report = json.loads((tmp_path / "eval" / "dice.json").read_text())
+    assert [row["phi"] for row in report["rows"]] == [0.0, 0.1, 0.25, 0.5]
+    assert report["images"] == 10
+    assert all(0.0 <= row["mean_dice"] <= 1.0 for row in report["rows"])
+
+    inputs = tiny_data[dataset] / ("dataset1/images" if dataset == "wbc" else "imagesTr")
+    run_workflow(
+        ["inference.json", *DATASET_FILES[dataset]],
+        "infer",
+        **{k: v for k, v in settings.items() if k not in ("epochs", "val_interval", "batch_size", "num_workers")}
+        | {"input": str(inputs), "output_dir": str(tmp_path / "pred"), "phi": 0.25},
+    )
+    written = sorted((tmp_path / "pred").iterdir())
+    assert len(written) == 5 if dataset == "wbc" else len(written) == 10
+    source = sorted(inputs.iterdir())[0]
+    if dataset == "wbc":
+        assert Image.open(written[0]).size == Image.open(source).size
+    else:
+        assert nib.load(written[0]).shape == nib.load(source).shape
+
+
+def test_training_is_deterministic_on_cpu(tiny_data, tmp_path):
+    states = []
+    for run in ("a", "b"):
+        settings = overrides("wbc", "sshn", tiny_data["wbc"], tmp_path / run)
+        run_workflow(["train.json", "wbc.json", "cpu.json"], "train", **settings)
+        states.append(torch.load(tmp_path / run / "models" / "model.pt", weights_only=True))
+    assert all(torch.equal(states[0][key], states[1][key]) for key in states[0])
+
+
+def test_command_line_values_reach_the_phi_prior_and_method(tiny_data, tmp_path):
+    settings = overrides("wbc", "stochastic", tiny_data["wbc"], tmp_path) | {"phi_prior": [0.45, 0.55], "epochs": 2}
+    workflow = run_workflow(["train.json", "wbc.json", "cpu.json"], "train", **settings)
+    sampler = workflow.parser.get_parsed_content("train#trainer").prepare_batch
+    assert (sampler.prior.low, sampler.prior.high) == (0.45, 0.55)
+    assert 0.45 <= workflow.parser.get_parsed_content("train#trainer").state.phi <= 0.55

@@ -1,0 +1,66 @@
+import nibabel as nib
+import numpy as np
+import pytest
+import torch
+from monai.data import Dataset
+
+from bundle.data.datalist import image_files, msd_datalist, wbc_datalist
+from bundle.data.transforms import inference_postprocessing, preprocessing, wbc_labels
+from tests.data.test_datalist import make_wbc
+
+
+def make_msd(root, shapes=((13, 17, 11), (12, 15, 9))):
+    (root / "imagesTr").mkdir(parents=True)
+    (root / "labelsTr").mkdir()
+    affine = np.diag([1.0, 1.0, 1.0, 1.0])
+    for i, shape in enumerate(shapes):
+        image = np.random.default_rng(i).uniform(0, 200, shape).astype(np.float32)
+        label = np.zeros(shape, np.uint8)
+        label[3:7, 4:9, 2:6] = 1
+        label[7:10, 4:9, 2:6] = 2
+        nib.save(nib.Nifti1Image(image, affine), root / "imagesTr" / f"case_{i}.nii.gz")
+        nib.save(nib.Nifti1Image(label, affine), root / "labelsTr" / f"case_{i}.nii.gz")
+    return root
+
+
+def test_wbc_mask_values_map_to_labels_with_strays_to_the_nearest():
+    mask = torch.tensor([0, 128, 255, 7, 37, 100, 200])
+    assert wbc_labels(mask).tolist() == [0, 1, 2, 0, 0, 1, 2]
+
+
+@pytest.mark.parametrize("stage", ["train", "eval"])
+def test_wbc_chain_gives_rgb_in_unit_range_and_three_labels(tmp_path, stage):
+    sample = Dataset(wbc_datalist(make_wbc(tmp_path)), preprocessing("wbc", stage, (32, 32)))[0]
+    assert sample["image"].shape == (3, 32, 32) and sample["label"].shape == (1, 32, 32)
+    assert sample["image"].min() >= 0 and sample["image"].max() <= 1
+    assert set(torch.unique(sample["label"]).tolist()) == {0, 1, 2}
+
+
+def test_msd_training_crops_to_one_size_and_evaluation_keeps_each_size(tmp_path):
+    items = msd_datalist(make_msd(tmp_path))
+    train = Dataset(items, preprocessing("hippocampus", "train", (16, 16, 16)))
+    evaluate = Dataset(items, preprocessing("msd", "eval", (16, 16, 16)))
+    assert {tuple(train[i]["image"].shape) for i in range(2)} == {(1, 16, 16, 16)}
+    assert [tuple(evaluate[i]["image"].shape) for i in range(2)] == [(1, 13, 17, 11), (1, 12, 15, 9)]
+    assert abs(evaluate[0]["image"].mean().item()) < 1e-4  # z-score normalized
+
+
+def test_inference_writes_label_maps_in_the_input_geometry(tmp_path):
+    make_msd(tmp_path / "in")
+    pre = preprocessing("hippocampus", "infer", (16, 16, 16))
+    post = inference_postprocessing("hippocampus", pre, str(tmp_path / "out"))
+    source = tmp_path / "in" / "imagesTr" / "case_0.nii.gz"
+    sample = pre(image_files(source)[0])
+    sample["pred"] = torch.randn(3, *sample["image"].shape[1:])
+    post(sample)
+    written = nib.load(tmp_path / "out" / "case_0_seg.nii.gz")
+    assert written.shape == nib.load(source).shape
+    np.testing.assert_allclose(written.affine, nib.load(source).affine)
+    assert set(np.unique(written.get_fdata())) <= {0, 1, 2}
+
+
+def test_unknown_dataset_or_stage_is_a_value_error():
+    with pytest.raises(ValueError, match="dataset must be one of"):
+        preprocessing("camus", "train", (8, 8))
+    with pytest.raises(ValueError, match="stage must be one of"):
+        preprocessing("wbc", "test", (8, 8))
