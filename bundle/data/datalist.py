@@ -1,6 +1,7 @@
 """Lists of {"image", "label"} files for the two dataset layouts, and the paper's seeded split."""
 
 import random
+from collections.abc import Callable
 from pathlib import Path
 
 SPLITS = ("train", "validation", "test", "all")
@@ -8,44 +9,46 @@ SPLITS = ("train", "validation", "test", "all")
 FRACTIONS = (0.64, 0.16, 0.20)
 
 
-def _require_folder(root: Path, expected: str) -> None:
-    if not root.is_dir():
-        raise FileNotFoundError(f"dataset folder {root} does not exist (expected {expected})")
+def _pairs(root: Path, images: str, label_of: Callable[[Path], Path], layout: str) -> list[dict[str, str]]:
+    """{"image", "label"} for every file matching ``images`` under ``root`` (sorted), its label at ``label_of``.
 
-
-def wbc_datalist(root: str | Path) -> list[dict[str, str]]:
-    """WBC microscopy pairs: ``dataset*/images/NNN.bmp`` with ``dataset*/masks/NNN.png``, sorted by path."""
-    root = Path(root)
-    _require_folder(root, "dataset*/images/*.bmp and dataset*/masks/*.png")
-    items = []
-    for image in sorted(root.glob("dataset*/images/*.bmp")):
-        mask = image.parent.parent / "masks" / f"{image.stem}.png"
-        if not mask.is_file():
-            raise FileNotFoundError(f"image {image} has no mask: expected {mask}")
-        items.append({"image": str(image), "label": str(mask)})
-    if not items:
-        raise FileNotFoundError(f"no WBC images in {root}: expected dataset*/images/*.bmp with dataset*/masks/*.png")
-    return items
-
-
-def msd_datalist(root: str | Path) -> list[dict[str, str]]:
-    """Medical Segmentation Decathlon pairs: ``imagesTr/X.nii.gz`` with ``labelsTr/X.nii.gz``, sorted by name.
-
-    macOS resource files (``._X.nii.gz``), which some copies of the MSD archives carry, are skipped.
+    ``layout`` describes the expected files for the error messages. macOS resource files
+    (``._X``), which some copies of the public archives carry, are skipped.
     """
-    root = Path(root)
-    _require_folder(root, "imagesTr/*.nii.gz and labelsTr/*.nii.gz")
+    if not root.is_dir():
+        raise FileNotFoundError(f"dataset folder {root} does not exist (expected {layout})")
     items = []
-    for image in sorted(root.glob("imagesTr/*.nii.gz")):
+    for image in sorted(root.glob(images)):
         if image.name.startswith("._"):
             continue
-        label = root / "labelsTr" / image.name
+        label = label_of(image)
         if not label.is_file():
             raise FileNotFoundError(f"image {image} has no label: expected {label}")
         items.append({"image": str(image), "label": str(label)})
     if not items:
-        raise FileNotFoundError(f"no images in {root}: expected imagesTr/*.nii.gz with labelsTr/*.nii.gz")
+        raise FileNotFoundError(f"no images in {root}: expected {layout}")
     return items
+
+
+def wbc_datalist(root: str | Path) -> list[dict[str, str]]:
+    """WBC microscopy pairs: ``dataset*/images/NNN.bmp`` with ``dataset*/masks/NNN.png``, sorted by path."""
+    return _pairs(
+        Path(root),
+        "dataset*/images/*.bmp",
+        lambda image: image.parent.parent / "masks" / f"{image.stem}.png",
+        "dataset*/images/*.bmp with dataset*/masks/*.png",
+    )
+
+
+def msd_datalist(root: str | Path) -> list[dict[str, str]]:
+    """Medical Segmentation Decathlon pairs: ``imagesTr/X.nii.gz`` with ``labelsTr/X.nii.gz``, sorted by name."""
+    root = Path(root)
+    return _pairs(
+        root,
+        "imagesTr/*.nii.gz",
+        lambda image: root / "labelsTr" / image.name,
+        "imagesTr/*.nii.gz with labelsTr/*.nii.gz",
+    )
 
 
 DATALISTS = {"wbc": wbc_datalist, "hippocampus": msd_datalist, "msd": msd_datalist}

@@ -1,0 +1,17 @@
+import json
+
+from tests.bundle_configs.conftest import CONFIGS
+
+
+def test_inference_defaults_agree_with_the_metadata():
+    meta = json.loads((CONFIGS / "metadata.json").read_text())
+    inference = json.loads((CONFIGS / "inference.json").read_text())
+    train = json.loads((CONFIGS / "train.json").read_text())
+    assert inference["phi"] == meta["sshn"]["default_phi"] == train["phi"]
+    assert meta["sshn"]["trained_phi_prior"] == train["phi_prior"]
+    channels = meta["network_data_format"]["outputs"]["pred"]["channel_def"]
+    assert len(channels) == inference["num_classes"] == train["num_classes"]
+    assert [channels[str(i)] for i in range(1, len(channels))] == train["labels"]
+    for key in ("features", "levels", "hidden", "block", "per_level", "spatial_dims", "in_channels"):
+        assert inference[key] == train[key], key
+    assert meta["version"] in meta["changelog"]
