@@ -1,0 +1,69 @@
+"""The deployed network for one phi, and its TorchScript export with the bundle's metadata inside."""
+
+import copy
+import json
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import torch
+from torch import nn
+
+from bundle.nets.conditioned import PhiConditionedUNet
+from bundle.nets.unet import PhiUNet
+
+
+def deployed_network(network: nn.Module, phi: float | Sequence[float]) -> PhiUNet:
+    """A plain :class:`PhiUNet` that runs at ``phi`` by default, in eval mode, for any method.
+
+    SSHN and FiLM materialize their weights for ``phi`` (their conditioning network is left out);
+    a Fixed or Stochastic U-Net is copied with ``phi`` as its default.
+    """
+    network = getattr(network, "module", network)  # DistributedDataParallel
+    if isinstance(network, PhiConditionedUNet):
+        return network.materialize(phi).eval()
+    if not isinstance(network, PhiUNet):
+        raise TypeError(f"expected a PhiUNet, SSHN or FiLMUNet, got {type(network).__name__}")
+    deployed = copy.deepcopy(network).eval()
+    deployed.phi = deployed.resolve_phi(phi if isinstance(phi, float) else [float(p) for p in phi])
+    return deployed
+
+
+def load_weights(network: nn.Module, path: str | Path, device: torch.device | str = "cpu") -> nn.Module:
+    """``network`` on ``device`` with the state dict saved at ``path`` (a bundle checkpoint), strictly.
+
+    Loading uses ``weights_only=True``; a checkpoint of another method or architecture is one
+    clear error naming the file instead of a silently half-loaded network.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"checkpoint {path} does not exist")
+    state = torch.load(path, map_location=device, weights_only=True)
+    state = state.get("model", state)
+    expected = network.state_dict()
+    missing, unexpected = sorted(set(expected) - set(state)), sorted(set(state) - set(expected))
+    mismatched = [key for key in expected if key in state and state[key].shape != expected[key].shape]
+    if missing or unexpected or mismatched:
+        raise ValueError(
+            f"checkpoint {path} does not fit this network ({type(network).__name__}): "
+            f"{len(missing)} missing keys {missing[:3]}, {len(unexpected)} unexpected {unexpected[:3]}, "
+            f"{len(mismatched)} of another shape {mismatched[:3]}; was it trained with another method or architecture?"
+        )
+    network.load_state_dict(state)
+    return network.to(device)
+
+
+def export_torchscript(network: nn.Module, phi: float, path: str | Path, metadata: dict) -> Path:
+    """Script the network deployed at ``phi`` and save it with ``metadata`` (plus phi) as extra/metadata.json.
+
+    The file loads with torch alone: ``torch.jit.load(path, _extra_files={"metadata.json": ""})``.
+    Written to a temporary name and renamed, so a failed export leaves no half-written file.
+    """
+    path = Path(path)
+    scripted = torch.jit.script(deployed_network(network, phi))
+    extra = {"metadata.json": json.dumps(metadata | {"phi": phi})}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.tmp")
+    torch.jit.save(scripted, str(temporary), _extra_files=extra)
+    os.replace(temporary, path)
+    return path

@@ -1,0 +1,74 @@
+"""Sweeping phi: Dice, FLOPs, parameters and measured latency of the deployed network at each phi."""
+
+import statistics
+import time
+from collections.abc import Iterable, Sequence
+
+import torch
+from monai.engines.utils import default_prepare_batch
+from torch import nn
+from tqdm import tqdm
+
+from bundle.engine.phi_evaluation import PhiDice
+from bundle.export import deployed_network
+from bundle.flops import count_flops
+
+
+def median_latency_ms(network: nn.Module, input_shape: Sequence[int], repeats: int = 10, warmup: int = 2) -> float:
+    """Median wall time of one forward pass on ``input_shape`` (N, C, *spatial), in milliseconds."""
+    parameter = next(network.parameters())
+    x = torch.randn(tuple(input_shape), device=parameter.device)
+    synchronize = torch.cuda.synchronize if parameter.device.type == "cuda" else (lambda: None)
+    times = []
+    with torch.no_grad():
+        for i in range(warmup + repeats):
+            synchronize()
+            start = time.perf_counter()
+            network(x)
+            synchronize()
+            if i >= warmup:
+                times.append((time.perf_counter() - start) * 1e3)
+    return statistics.median(times)
+
+
+def sweep(
+    network: nn.Module,
+    data: Iterable[dict],
+    phis: Sequence[float],
+    num_classes: int,
+    input_shape: Sequence[int],
+    device: torch.device | str = "cpu",
+    latency_batch: int = 16,
+    repeats: int = 10,
+) -> list[dict]:
+    """One row per phi: Dice (mean over foreground labels and per label), GFLOPs, parameters, latency.
+
+    The conditioning network runs once per phi (the network is deployed first), then every
+    batch of ``data`` (dicts with "image", "label") is segmented. GFLOPs and latency are per
+    forward pass on ``input_shape`` (1, C, *spatial), latency also at batch ``latency_batch``,
+    measured on ``device`` as medians of ``repeats``.
+    """
+    rows = []
+    for phi in tqdm(list(phis), desc="phi sweep", unit="phi"):
+        deployed = deployed_network(network, float(phi)).to(device)
+        metric = PhiDice([float(phi)], num_classes)
+        metric.reset()
+        with torch.no_grad():
+            for batch in data:
+                image, label = default_prepare_batch(batch, device)
+                metric.update(({float(phi): deployed(image).argmax(dim=1, keepdim=True)}, label))
+        metric.compute()
+        table = metric.table[float(phi)]
+        batch_shape = (latency_batch, *input_shape[1:])
+        rows.append(
+            {
+                "phi": float(phi),
+                "mean_dice": table["mean"],
+                "per_label": table["per_label"],
+                "gflops": count_flops(deployed, input_shape) / 1e9,
+                "parameters": sum(p.numel() for p in deployed.parameters()),
+                "latency_ms": median_latency_ms(deployed, input_shape, repeats),
+                f"latency_ms_batch{latency_batch}": median_latency_ms(deployed, batch_shape, repeats),
+            }
+        )
+    return rows

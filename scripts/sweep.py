@@ -1,0 +1,52 @@
+"""Sweep phi for a trained bundle model: Dice, GFLOPs and latency per phi, the Pareto plots.
+
+Examples:
+    python scripts/sweep.py --dataset_dir ../shared/data/hippocampus
+    python scripts/sweep.py --variant wbc --dataset_dir ../shared/data/wbc --ckpt_dir models/wbc --output_dir docs/results/wbc
+"""
+
+from pathlib import Path
+
+import fire
+from monai.bundle import run
+
+CONFIGS = Path(__file__).resolve().parents[1] / "configs"
+VARIANTS = {"hippocampus": [], "wbc": ["wbc.json"]}
+
+
+def main(
+    variant: str = "hippocampus",
+    dataset_dir: str | None = None,
+    ckpt_dir: str = "models",
+    output_dir: str = "eval/sweep",
+    split: str = "test",
+    phi_start: float = 0.0,
+    phi_stop: float = 0.5,
+    phi_step: float = 0.01,
+    device: str = "cpu",
+) -> None:
+    """Run configs/sweep.json on ``split`` ("test", or "all" for every image of ``dataset_dir``)."""
+    if variant not in VARIANTS:
+        raise SystemExit(f"--variant must be one of {sorted(VARIANTS)}, got {variant!r}")
+    files = [str(CONFIGS / name) for name in ["train.json", *VARIANTS[variant], "sweep.json"]]
+    overrides = {"dataset_dir": dataset_dir} if dataset_dir else {}
+    run(
+        "sweeping",
+        config_file=files,
+        meta_file=str(CONFIGS / "metadata.json"),
+        logging_file=str(CONFIGS / "logging.conf"),
+        bundle_root=str(CONFIGS.parent),
+        ckpt_dir=ckpt_dir,
+        sweep_dir=output_dir,
+        sweep_split=split,
+        phi_start=phi_start,
+        phi_stop=phi_stop,
+        phi_step=phi_step,
+        device=device,
+        num_workers=0,
+        **overrides,
+    )
+
+
+if __name__ == "__main__":
+    fire.Fire(main)
