@@ -2,7 +2,8 @@
 
 Examples:
     python scripts/sweep.py --dataset_dir ../shared/data/hippocampus
-    python scripts/sweep.py --variant wbc --dataset_dir ../shared/data/wbc --ckpt_dir models/wbc --output_dir docs/results/wbc
+    python scripts/sweep.py --variant wbc --dataset_dir ../shared/data/wbc --ckpt_dir models/wbc \
+        --output_dir docs/results/wbc
 """
 
 from pathlib import Path

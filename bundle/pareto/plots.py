@@ -6,9 +6,9 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")  # files only: no display on servers and CI
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
-from bundle.pareto.select import pareto_frontier  # noqa: E402
+from bundle.pareto.select import pareto_frontier
 
 
 def plot_sweeps(sweeps: Mapping[str, Sequence[dict]], labels: Sequence[str], output_dir: str | Path) -> list[Path]:

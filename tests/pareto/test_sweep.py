@@ -1,3 +1,4 @@
+import itertools
 import json
 
 import pytest
@@ -26,7 +27,7 @@ def test_one_row_per_phi_with_finite_dice_and_growing_flops(rows):
     assert [row["phi"] for row in rows] == [0.0, 0.1, 0.25, 0.5]
     assert all(0.0 <= row["mean_dice"] <= 1.0 and len(row["per_label"]) == 2 for row in rows)
     flops = [row["gflops"] for row in rows]
-    assert all(a < b for a, b in zip(flops, flops[1:], strict=False))
+    assert all(a < b for a, b in itertools.pairwise(flops))
     assert all(row["latency_ms"] > 0 and row["latency_ms_batch2"] > 0 for row in rows)
     assert len({row["parameters"] for row in rows}) == 1
 
