@@ -1,0 +1,51 @@
+"""Segment a file or a folder of NIfTI (or PNG/BMP for WBC) images with a trained SSHN bundle model.
+
+Examples:
+    python scripts/segment.py scans/ out/ --phi 0.25
+    python scripts/segment.py scans/ out/ --max_gflops 14.5 --sweep docs/results/hippocampus/sweep.json
+    python scripts/segment.py cells/ out/ --variant wbc --ckpt models/wbc/model.pt --max_dice_drop 0.01 \\
+        --sweep docs/results/wbc/sweep.json
+Exit status: 0 when every file was written, 1 when some failed (each named), 2 on a usage error.
+"""
+
+import sys
+
+import fire
+
+from bundle.segment import choose_phi, input_files, load_bundle_network, segment
+
+
+def main(
+    input: str,
+    output_dir: str,
+    variant: str = "hippocampus",
+    ckpt: str | None = None,
+    phi: float | None = None,
+    sweep: str | None = None,
+    max_gflops: float | None = None,
+    max_latency_ms: float | None = None,
+    max_dice_drop: float | None = None,
+    device: str = "cpu",
+) -> None:
+    """Write <name>_seg label maps of every image in INPUT to OUTPUT_DIR at the phi given or chosen."""
+    try:
+        files = input_files(input)
+        chosen, row = choose_phi(phi, sweep, max_gflops, max_latency_ms, max_dice_drop)
+        network, parser = load_bundle_network(variant, ckpt, device)
+    except (ValueError, FileNotFoundError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        sys.exit(2)
+    if row is not None:
+        print(f"phi {chosen:g}: {row['gflops']:.3f} GFLOPs, Dice {row['mean_dice']:.4f} on the sweep's data")
+    else:
+        print(f"phi {chosen:g}")
+    dataset, size = parser.get_parsed_content("dataset_name"), parser.get_parsed_content("spatial_size")
+    run = segment(network, chosen, files, dataset, size, output_dir, device)
+    print(f"{len(run.written)} label maps in {output_dir}, {run.seconds_per_image * 1e3:.0f} ms per image")
+    for file, reason in run.failed:
+        print(f"failed: {file}: {reason}", file=sys.stderr)
+    sys.exit(1 if run.failed else 0)
+
+
+if __name__ == "__main__":
+    fire.Fire(main)

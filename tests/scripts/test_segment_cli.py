@@ -1,0 +1,43 @@
+import subprocess
+import sys
+from pathlib import Path
+
+import nibabel as nib
+import numpy as np
+import torch
+from monai.bundle import ConfigParser
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_folder_with_a_corrupt_file_writes_the_others_names_it_and_exits_1(tmp_path):
+    parser = ConfigParser()
+    parser.read_config(str(ROOT / "configs" / "inference.json"))
+    torch.save(parser.get_parsed_content("network_def").state_dict(), tmp_path / "model.pt")
+    scans = tmp_path / "scans"
+    scans.mkdir()
+    affine = np.array([[1.0, 0, 0, -10], [0, 1.5, 0, 5], [0, 0, 1.0, 2], [0, 0, 0, 1]])
+    for name in ("a", "b"):
+        nib.save(nib.Nifti1Image(np.random.default_rng(0).random((11, 13, 9), np.float32), affine), scans / f"{name}.nii.gz")
+    (scans / "broken.nii.gz").write_bytes(b"\x1f\x8b not really gzip")
+    command = [sys.executable, str(ROOT / "scripts" / "segment.py"), str(scans), str(tmp_path / "out")]
+    command += ["--ckpt", str(tmp_path / "model.pt"), "--phi", "0.25"]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 1, result.stderr[-2000:]
+    assert "failed:" in result.stderr and "broken.nii.gz" in result.stderr
+    assert "Traceback" not in result.stderr
+    written = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert written == ["a_seg.nii.gz", "b_seg.nii.gz"]
+    output = nib.load(tmp_path / "out" / "a_seg.nii.gz")
+    assert output.shape == (11, 13, 9)
+    np.testing.assert_allclose(output.affine, affine, atol=1e-5)
+    assert "phi 0.25" in result.stdout
+
+
+def test_a_budget_without_a_sweep_is_a_usage_error(tmp_path):
+    command = [sys.executable, str(ROOT / "scripts" / "segment.py"), str(tmp_path), str(tmp_path / "out")]
+    command += ["--max_gflops", "10", "--sweep", str(tmp_path / "none.json")]
+    (tmp_path / "x.nii.gz").touch()
+    result = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2
+    assert "needs a sweep" in result.stderr and "Traceback" not in result.stderr
