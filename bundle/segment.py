@@ -93,7 +93,7 @@ def segment(
                 sample["pred"] = deployed(sample["image"][None].to(device))[0].cpu()
             post(sample)
             result.written.append(file)
-        except Exception as error:  # noqa: BLE001 - a bad file is reported by name and the rest go on
+        except Exception as error:  # a bad file is reported by name and the rest go on
             result.failed.append((file, f"{type(error).__name__}: {str(error).splitlines()[0][:300]}"))
     result.seconds_per_image = (time.perf_counter() - start) / max(1, len(result.written))
     return result

@@ -18,7 +18,8 @@ def test_folder_with_a_corrupt_file_writes_the_others_names_it_and_exits_1(tmp_p
     scans.mkdir()
     affine = np.array([[1.0, 0, 0, -10], [0, 1.5, 0, 5], [0, 0, 1.0, 2], [0, 0, 0, 1]])
     for name in ("a", "b"):
-        nib.save(nib.Nifti1Image(np.random.default_rng(0).random((11, 13, 9), np.float32), affine), scans / f"{name}.nii.gz")
+        volume = np.random.default_rng(0).random((11, 13, 9), np.float32)
+        nib.save(nib.Nifti1Image(volume, affine), scans / f"{name}.nii.gz")
     (scans / "broken.nii.gz").write_bytes(b"\x1f\x8b not really gzip")
     command = [sys.executable, str(ROOT / "scripts" / "segment.py"), str(scans), str(tmp_path / "out")]
     command += ["--ckpt", str(tmp_path / "model.pt"), "--phi", "0.25"]
