@@ -16,7 +16,7 @@ def test_exports_the_chosen_phi_with_metadata_and_the_sshn_output(tmp_path):
     torch.save(sshn.state_dict(), tmp_path / "model.pt")
     command = [sys.executable, str(ROOT / "scripts" / "export.py"), "--output", str(tmp_path / "net.ts")]
     result = subprocess.run(
-        command + ["--ckpt", str(tmp_path / "model.pt"), "--phi", "0.1"], capture_output=True, text=True, timeout=300
+        [*command, "--ckpt", str(tmp_path / "model.pt"), "--phi", "0.1"], capture_output=True, text=True, timeout=300
     )
     assert result.returncode == 0, result.stderr[-2000:]
     extra = {"metadata.json": ""}
