@@ -14,7 +14,7 @@ from bundle.export import deployed_network
 from bundle.flops import count_flops
 
 
-def median_latency_ms(network: nn.Module, input_shape: Sequence[int], repeats: int = 10, warmup: int = 2) -> float:
+def median_latency_ms(network: nn.Module, input_shape: Sequence[int], repeats: int = 10, warmup: int = 1) -> float:
     """Median wall time of one forward pass on ``input_shape`` (N, C, *spatial), in milliseconds."""
     parameter = next(network.parameters())
     x = torch.randn(tuple(input_shape), device=parameter.device)
