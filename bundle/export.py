@@ -10,7 +10,7 @@ import torch
 from torch import nn
 
 from bundle.nets.conditioned import PhiConditionedUNet
-from bundle.nets.unet import PhiUNet
+from bundle.nets.unet import PhiUNet, phi_argument
 
 
 def deployed_network(network: nn.Module, phi: float | Sequence[float]) -> PhiUNet:
@@ -25,7 +25,7 @@ def deployed_network(network: nn.Module, phi: float | Sequence[float]) -> PhiUNe
     if not isinstance(network, PhiUNet):
         raise TypeError(f"expected a PhiUNet, SSHN or FiLMUNet, got {type(network).__name__}")
     deployed = copy.deepcopy(network).eval()
-    deployed.phi = deployed.resolve_phi(phi if isinstance(phi, float) else [float(p) for p in phi])
+    deployed.phi = deployed.resolve_phi(phi_argument(phi))
     return deployed
 
 

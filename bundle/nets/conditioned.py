@@ -7,7 +7,7 @@ import torch
 from torch import nn
 from torch.func import functional_call
 
-from bundle.nets.unet import PhiUNet, _phi_as_list
+from bundle.nets.unet import PhiUNet, phi_argument
 
 
 class PhiConditionedUNet(nn.Module):
@@ -25,12 +25,16 @@ class PhiConditionedUNet(nn.Module):
         """Every parameter of ``primary`` for the per-resize factors ``phis``."""
         raise NotImplementedError
 
+    def _resolve(self, phi) -> List[float]:
+        """One checked phi per resize, from anything a caller passes (None: the primary's default)."""
+        return self.primary.resolve_phi(None if phi is None else phi_argument(phi))
+
     def forward(self, x: torch.Tensor, phi: Optional[Union[float, List[float]]] = None) -> torch.Tensor:
         """Run the primary network at ``phi`` (default: the primary's) with predicted parameters.
 
         Shapes: (N, in_channels, *spatial) -> (N, out_channels, *spatial).
         """
-        phis = self.primary.resolve_phi(None if phi is None else _phi_as_list(phi))
+        phis = self._resolve(phi)
         return functional_call(self.primary, self.predict_weights(phis), (x,), {"phi": phis})
 
     @torch.no_grad()
@@ -40,7 +44,7 @@ class PhiConditionedUNet(nn.Module):
         The conditioning network is left out: the result costs what a U-Net at that phi costs,
         gives the same output as ``self(x, phi)``, and can be scripted or exported.
         """
-        phis = self.primary.resolve_phi(None if phi is None else _phi_as_list(phi))
+        phis = self._resolve(phi)
         weights = self.predict_weights(phis)
         network = copy.deepcopy(self.primary)
         network.phi = phis

@@ -11,8 +11,8 @@ from bundle.nets.resize import check_phi, level_sizes, resize
 
 
 @torch.jit.unused
-def _phi_as_list(phi) -> Union[float, List[float]]:
-    """Accept what eager callers pass (ints, numpy scalars, 0-d tensors, tuples) as float or list."""
+def phi_argument(phi) -> Union[float, List[float]]:
+    """What eager callers pass as phi (ints, numpy scalars, 0-d tensors, tuples) as a float or a list."""
     if isinstance(phi, torch.Tensor):
         phi = phi.tolist()
     if isinstance(phi, Sequence):
@@ -63,7 +63,7 @@ class PhiUNet(nn.Module):
         self.spatial_dims = spatial_dims
         self.in_channels = in_channels
         self.num_resizes = levels - 1
-        self.phi: List[float] = self.resolve_phi(_phi_as_list(phi))
+        self.phi: List[float] = self.resolve_phi(phi_argument(phi))
 
         self.encoders = nn.ModuleList(
             ConvBlock(spatial_dims, c_in, c_out, block, negative_slope)
@@ -92,7 +92,7 @@ class PhiUNet(nn.Module):
     def forward(self, x: torch.Tensor, phi: Optional[Union[float, List[float]]] = None) -> torch.Tensor:
         """Segment (or predict a flow for) ``x`` at ``phi``, by default the constructor's."""
         if not torch.jit.is_scripting():
-            phi = None if phi is None else _phi_as_list(phi)
+            phi = None if phi is None else phi_argument(phi)
         if x.dim() != self.spatial_dims + 2 or x.shape[1] != self.in_channels:
             raise ValueError(
                 f"expected input of shape (N, {self.in_channels}, {self.spatial_dims} spatial sizes), "
