@@ -5,10 +5,10 @@ Example (the paper's OASIS-2D setting, 24 labels + background):
 """
 
 import fire
-import numpy as np
 
 from bundle.flops import cost_table
 from bundle.nets.unet import PhiUNet
+from bundle.pareto.report import phi_grid
 
 
 def main(
@@ -26,8 +26,11 @@ def main(
     """Print phi, the feature-map size at each level and GFLOPs (2 per multiply-add) for batch 1."""
     if len(size) != spatial_dims:
         raise SystemExit(f"--size needs {spatial_dims} numbers for --spatial_dims {spatial_dims}, got {list(size)}")
+    try:
+        phis = phi_grid(phi_start, phi_stop, phi_step)
+    except ValueError as error:
+        raise SystemExit(str(error)) from None
     network = PhiUNet(spatial_dims, in_channels, out_channels, features, levels, block=block)
-    phis = np.round(np.arange(phi_start, phi_stop + phi_step / 2, phi_step), 6).tolist()
     print(f"{'phi':>6}  {'GFLOPs':>8}  level sizes")
     for row in cost_table(network, (1, in_channels, *size), phis):
         sizes = " ".join("x".join(map(str, s)) for s in row["level_sizes"])

@@ -6,13 +6,10 @@ Examples:
         --output_dir docs/results/wbc
 """
 
-from pathlib import Path
-
 import fire
 from monai.bundle import run
 
-CONFIGS = Path(__file__).resolve().parents[1] / "configs"
-VARIANTS = {"hippocampus": [], "wbc": ["wbc.json"]}
+from bundle.segment import CONFIGS, VARIANTS
 
 
 def main(
