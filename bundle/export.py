@@ -67,3 +67,21 @@ def export_torchscript(network: nn.Module, phi: float, path: str | Path, metadat
     torch.jit.save(scripted, str(temporary), _extra_files=extra)
     os.replace(temporary, path)
     return path
+
+
+def load_exported(path: str | Path, device: torch.device | str = "cpu") -> tuple[torch.jit.ScriptModule, dict]:
+    """A network written by :func:`export_torchscript` and its embedded metadata (phi, dataset, input size...).
+
+    A file that is not such an export is one clear error naming it.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"exported network {path} does not exist")
+    extra = {"metadata.json": ""}
+    try:
+        network = torch.jit.load(str(path), map_location=device, _extra_files=extra)
+    except RuntimeError as error:
+        raise ValueError(f"{path} is not a TorchScript file: {str(error).splitlines()[0]}") from error
+    if not extra["metadata.json"]:
+        raise ValueError(f"{path} holds no extra/metadata.json: export it with scripts/export.py")
+    return network.eval(), json.loads(extra["metadata.json"])

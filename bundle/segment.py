@@ -13,7 +13,7 @@ from tqdm import tqdm
 
 from bundle.data.datalist import image_files
 from bundle.data.transforms import inference_postprocessing, preprocessing
-from bundle.export import deployed_network, load_weights
+from bundle.export import load_weights
 from bundle.nets.resize import check_phi
 from bundle.pareto.select import select_phi
 
@@ -71,18 +71,18 @@ def load_bundle_network(
 
 
 def segment(
-    network: nn.Module,
-    phi: float,
+    deployed: nn.Module,
     files: Sequence[str],
     dataset: str,
     spatial_size: Sequence[int],
     output_dir: str | Path,
     device: str = "cpu",
 ) -> SegmentationRun:
-    """Label maps for ``files`` at ``phi`` in ``output_dir`` (the input geometry kept; see
-    ``bundle.data.transforms.inference_postprocessing``). A file that fails is recorded and skipped.
+    """Label maps for ``files`` in ``output_dir`` by a network deployed at one phi (see
+    :func:`bundle.export.deployed_network`, or an exported TorchScript file); the input geometry is kept
+    (see ``bundle.data.transforms.inference_postprocessing``). A file that fails is recorded and skipped.
     """
-    deployed = deployed_network(network, phi).to(device)
+    deployed = deployed.to(device)
     pre = preprocessing(dataset, "infer", spatial_size)
     post = inference_postprocessing(dataset, pre, str(output_dir))
     result, start = SegmentationRun(), time.perf_counter()

@@ -5,6 +5,7 @@ Examples:
     python scripts/segment.py scans/ out/ --max_gflops 14.5 --sweep docs/results/hippocampus/sweep.json
     python scripts/segment.py cells/ out/ --variant wbc --ckpt models/wbc/model.pt --max_dice_drop 0.01 \\
         --sweep docs/results/wbc/sweep.json
+    python scripts/segment.py scans/ out/ --ckpt hippocampus_phi0.25.ts   # an exported network (scripts/export.py)
 Exit status: 0 when every file was written, 1 when some failed (each named), 2 on a usage error.
 """
 
@@ -12,7 +13,16 @@ import sys
 
 import fire
 
+from bundle.export import deployed_network, load_exported
 from bundle.segment import choose_phi, input_files, load_bundle_network, segment
+
+
+def _exported(ckpt: str, phi: float | None, budgets: list, device: str) -> tuple:
+    """The exported network, its phi, dataset and input size; it runs at its own phi only."""
+    network, metadata = load_exported(ckpt, device)
+    if any(value is not None for value in budgets) or (phi is not None and abs(phi - metadata["phi"]) > 1e-9):
+        raise ValueError(f"{ckpt} runs at phi {metadata['phi']:g} only: choose phi when exporting (scripts/export.py)")
+    return network, metadata["phi"], metadata["dataset_name"], metadata["spatial_size"]
 
 
 def main(
@@ -27,11 +37,21 @@ def main(
     max_dice_drop: float | None = None,
     device: str = "cpu",
 ) -> None:
-    """Write <name>_seg label maps of every image in INPUT to OUTPUT_DIR at the phi given or chosen."""
+    """Write <name>_seg label maps of every image in INPUT to OUTPUT_DIR at the phi given or chosen.
+
+    ``ckpt``: a bundle checkpoint of ``variant`` (default: the shipped weights), or a ``.ts`` file from
+    scripts/export.py, which carries its own phi, dataset and input size.
+    """
     try:
         files = input_files(input)
-        chosen, row = choose_phi(phi, sweep, max_gflops, max_latency_ms, max_dice_drop)
-        network, parser = load_bundle_network(variant, ckpt, device)
+        if ckpt is not None and ckpt.endswith(".ts"):
+            deployed, chosen, dataset, size = _exported(ckpt, phi, [max_gflops, max_latency_ms, max_dice_drop], device)
+            row = choose_phi(chosen, sweep)[1]
+        else:
+            chosen, row = choose_phi(phi, sweep, max_gflops, max_latency_ms, max_dice_drop)
+            network, parser = load_bundle_network(variant, ckpt, device)
+            deployed = deployed_network(network, chosen)
+            dataset, size = parser.get_parsed_content("dataset_name"), parser.get_parsed_content("spatial_size")
     except (ValueError, FileNotFoundError) as error:
         print(f"error: {error}", file=sys.stderr)
         sys.exit(2)
@@ -39,8 +59,7 @@ def main(
         print(f"phi {chosen:g}: {row['gflops']:.3f} GFLOPs, Dice {row['mean_dice']:.4f} on the sweep's data")
     else:
         print(f"phi {chosen:g}")
-    dataset, size = parser.get_parsed_content("dataset_name"), parser.get_parsed_content("spatial_size")
-    run = segment(network, chosen, files, dataset, size, output_dir, device)
+    run = segment(deployed, files, dataset, size, output_dir, device)
     print(f"{len(run.written)} label maps in {output_dir}, {run.seconds_per_image * 1e3:.0f} ms per image")
     for file, reason in run.failed:
         print(f"failed: {file}: {reason}", file=sys.stderr)

@@ -7,6 +7,8 @@ import numpy as np
 import torch
 from monai.bundle import ConfigParser
 
+from bundle.export import export_torchscript
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -42,3 +44,45 @@ def test_a_budget_without_a_sweep_is_a_usage_error(tmp_path):
     result = subprocess.run(command, capture_output=True, text=True, timeout=120)
     assert result.returncode == 2
     assert "needs a sweep" in result.stderr and "Traceback" not in result.stderr
+
+
+def _scan_folder(root: Path) -> Path:
+    scans = root / "scans"
+    scans.mkdir()
+    volume = np.random.default_rng(1).random((12, 10, 9), np.float32)
+    nib.save(nib.Nifti1Image(volume, np.eye(4)), scans / "a.nii.gz")
+    return scans
+
+
+def _segment(*arguments: str) -> subprocess.CompletedProcess:
+    command = [sys.executable, str(ROOT / "scripts" / "segment.py"), *arguments]
+    return subprocess.run(command, capture_output=True, text=True, timeout=300)
+
+
+def test_an_exported_network_segments_like_the_checkpoint_at_its_phi(tmp_path):
+    parser = ConfigParser()
+    parser.read_config(str(ROOT / "configs" / "inference.json"))
+    network = parser.get_parsed_content("network_def")
+    torch.save(network.state_dict(), tmp_path / "model.pt")
+    metadata = {"dataset_name": "hippocampus", "spatial_size": parser["spatial_size"]}
+    export_torchscript(network, 0.3, tmp_path / "net.ts", metadata)
+    scans = _scan_folder(tmp_path)
+    from_checkpoint = _segment(str(scans), str(tmp_path / "ckpt"), "--ckpt", str(tmp_path / "model.pt"), "--phi", "0.3")
+    from_export = _segment(str(scans), str(tmp_path / "ts"), "--ckpt", str(tmp_path / "net.ts"))
+    assert from_checkpoint.returncode == 0 and from_export.returncode == 0, from_export.stderr[-2000:]
+    assert "phi 0.3" in from_export.stdout
+    expected = nib.load(tmp_path / "ckpt" / "a_seg.nii.gz").get_fdata()
+    np.testing.assert_array_equal(nib.load(tmp_path / "ts" / "a_seg.nii.gz").get_fdata(), expected)
+
+
+def test_an_exported_network_refuses_another_phi_and_a_bad_file_is_named(tmp_path):
+    parser = ConfigParser()
+    parser.read_config(str(ROOT / "configs" / "inference.json"))
+    export_torchscript(parser.get_parsed_content("network_def"), 0.3, tmp_path / "net.ts", {})
+    scans = _scan_folder(tmp_path)
+    other_phi = _segment(str(scans), str(tmp_path / "out"), "--ckpt", str(tmp_path / "net.ts"), "--phi", "0.5")
+    assert other_phi.returncode == 2 and "runs at phi 0.3 only" in other_phi.stderr
+    (tmp_path / "fake.ts").write_bytes(b"not a zip archive")
+    fake = _segment(str(scans), str(tmp_path / "out"), "--ckpt", str(tmp_path / "fake.ts"))
+    assert fake.returncode == 2 and "fake.ts is not a TorchScript file" in fake.stderr
+    assert "Traceback" not in other_phi.stderr + fake.stderr
