@@ -4,6 +4,7 @@ Examples:
     python scripts/sweep.py --dataset_dir ../shared/data/hippocampus
     python scripts/sweep.py --variant wbc --dataset_dir ../shared/data/wbc --ckpt_dir models/wbc \
         --output_dir docs/results/wbc
+    python scripts/sweep.py --variant wbc --method stochastic --ckpt_dir runs/stochastic --output_dir eval/stochastic
 """
 
 import fire
@@ -21,9 +22,13 @@ def main(
     phi_start: float = 0.0,
     phi_stop: float = 0.5,
     phi_step: float = 0.01,
+    method: str = "sshn",
     device: str = "cpu",
 ) -> None:
-    """Run configs/sweep.json on ``split`` ("test", or "all" for every image of ``dataset_dir``)."""
+    """Run configs/sweep.json on ``split`` ("test", or "all" for every image of ``dataset_dir``).
+
+    ``method``: the method the checkpoint in ``ckpt_dir`` was trained with (sshn, fixed, stochastic, film).
+    """
     if variant not in VARIANTS:
         raise SystemExit(f"--variant must be one of {sorted(VARIANTS)}, got {variant!r}")
     files = [str(CONFIGS / name) for name in ["train.json", *VARIANTS[variant], "sweep.json"]]
@@ -40,6 +45,7 @@ def main(
         phi_start=phi_start,
         phi_stop=phi_stop,
         phi_step=phi_step,
+        method=method,
         device=device,
         num_workers=0,
         **overrides,

@@ -55,6 +55,30 @@ def write_sweep(rows: Sequence[dict], labels: Sequence[str], output_dir: str | P
     return report
 
 
+def overlay_sweeps(paths: Sequence[str | Path], output_dir: str | Path) -> dict[str, list[dict]]:
+    """The three figures with every method's curve in one plot, from sweep.json files of one dataset.
+
+    Files of one method are merged (e.g. one Fixed network per phi, each swept at its own phi) and
+    sorted by phi. Files with other labels are refused: their curves would not be comparable.
+    """
+    sweeps: dict[str, list[dict]] = {}
+    labels = None
+    for path in paths:
+        path = Path(path)
+        if not path.is_file():
+            raise FileNotFoundError(f"sweep {path} does not exist")
+        report = json.loads(path.read_text())
+        if labels is not None and report["labels"] != labels:
+            raise ValueError(f"sweep {path} has labels {report['labels']}, the others {labels}: not one dataset")
+        labels = report["labels"]
+        sweeps.setdefault(report["method"], []).extend(report["rows"])
+    if labels is None:
+        raise ValueError("no sweep given")
+    sweeps = {method: sorted(rows, key=lambda row: row["phi"]) for method, rows in sweeps.items()}
+    plot_sweeps(sweeps, labels, output_dir)
+    return sweeps
+
+
 def hardware() -> str:
     """The device latencies were measured on, in words."""
     if torch.cuda.is_available():

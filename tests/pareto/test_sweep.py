@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from bundle.nets import SSHN, PhiUNet
-from bundle.pareto.report import phi_grid, write_sweep
+from bundle.pareto.report import overlay_sweeps, phi_grid, write_sweep
 from bundle.pareto.sweep import sweep
 
 
@@ -48,3 +48,19 @@ def test_phi_grid_is_clean_and_checked():
     assert len(phi_grid()) == 51 and phi_grid()[30] == 0.3
     with pytest.raises(ValueError, match="need 0 <= start <= stop <= 1"):
         phi_grid(0.5, 0.1, 0.1)
+
+
+def test_overlay_merges_files_of_one_method_and_refuses_other_labels(rows, tmp_path):
+    write_sweep(rows, ["a", "b"], tmp_path / "sshn")
+    for phi_rows in ([rows[3]], [rows[1]]):  # two Fixed networks, each swept at its own phi
+        write_sweep(phi_rows, ["a", "b"], tmp_path / f"fixed{phi_rows[0]['phi']}", method="fixed")
+    files = [tmp_path / "sshn/sweep.json", tmp_path / "fixed0.5/sweep.json", tmp_path / "fixed0.1/sweep.json"]
+    curves = overlay_sweeps(files, tmp_path / "compare")
+    assert list(curves) == ["sshn", "fixed"]
+    assert [row["phi"] for row in curves["fixed"]] == [0.1, 0.5]
+    assert (tmp_path / "compare" / "dice_vs_gflops.png").stat().st_size > 1000
+    write_sweep(rows, ["a", "c"], tmp_path / "other", method="film")
+    with pytest.raises(ValueError, match="not one dataset"):
+        overlay_sweeps([files[0], tmp_path / "other/sweep.json"], tmp_path / "compare")
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        overlay_sweeps([tmp_path / "missing.json"], tmp_path / "compare")
