@@ -81,3 +81,14 @@ def test_command_line_values_reach_the_phi_prior_and_method(tiny_data, tmp_path)
     sampler = workflow.parser.get_parsed_content("train#trainer").prepare_batch
     assert (sampler.prior.low, sampler.prior.high) == (0.45, 0.55)
     assert 0.45 <= workflow.parser.get_parsed_content("train#trainer").state.phi <= 0.55
+
+
+def test_pretrained_weights_start_the_training(tiny_data, tmp_path):
+    settings = overrides("hippocampus", "sshn", tiny_data["hippocampus"], tmp_path)
+    first = run_workflow(["train.json", "cpu.json"], "train", **settings)
+    start = {k: v + 0.01 for k, v in first.parser.get_parsed_content("network").state_dict().items()}
+    torch.save(start, tmp_path / "start.pt")
+    settings |= {"ckpt_dir": str(tmp_path / "again"), "pretrained": str(tmp_path / "start.pt"), "lr": 0.0}
+    again = run_workflow(["train.json", "cpu.json"], "train", **settings)
+    trained = again.parser.get_parsed_content("network").state_dict()
+    assert all(torch.equal(trained[k], v) for k, v in start.items())  # lr 0: loaded and kept
