@@ -45,6 +45,21 @@ def wbc_labels(mask: torch.Tensor) -> torch.Tensor:
     return (mask > 64).to(mask.dtype) + (mask > 191).to(mask.dtype)
 
 
+class PathKeepingSpacingd(Spacingd):
+    """MONAI's ``Spacingd`` that leaves string entries named ``<key>_*`` (such as ``image_path``) alone.
+
+    Why: MONAI 1.6's ``Spacingd`` copies a NIfTI image's metadata into every ``<key>_*`` entry of the
+    sample, taking each for a metadata dict; MONAI Label 0.8.5 puts ``image_path`` (a str) into every
+    request, so the plain transform fails there with ``'str' object has no attribute 'update'``.
+    """
+
+    def __call__(self, data: dict, lazy: bool | None = None) -> dict:
+        prefixes = tuple(f"{key}_" for key in self.keys)
+        paths = {k: v for k, v in data.items() if isinstance(v, str) and k.startswith(prefixes)}
+        result = super().__call__({k: v for k, v in data.items() if k not in paths}, lazy)
+        return {**result, **paths}
+
+
 def _family(dataset: str) -> str:
     if dataset not in FAMILIES:
         raise ValueError(f"dataset must be one of {sorted(FAMILIES)}, got {dataset!r}")
@@ -74,7 +89,7 @@ def _msd(stage: str, keys: list[str], spatial_size: Sequence[int], pixdim: Seque
         LoadImaged(keys),
         EnsureChannelFirstd(keys),
         Orientationd(keys, axcodes="RAS", labels=(("L", "R"), ("P", "A"), ("I", "S"))),
-        Spacingd(keys, pixdim=pixdim, mode=modes),
+        PathKeepingSpacingd(keys, pixdim=pixdim, mode=modes),
         NormalizeIntensityd("image", channel_wise=True),
     ]
     if stage == "train":

@@ -59,6 +59,18 @@ def test_inference_writes_label_maps_in_the_input_geometry(tmp_path):
     assert set(np.unique(written.get_fdata())) <= {0, 1, 2}
 
 
+def test_monai_label_image_path_survives_resampling_and_the_inverse(tmp_path):
+    volume = np.random.default_rng(0).random((9, 11, 7), np.float32)
+    nib.save(nib.Nifti1Image(volume, np.diag([1.5, 0.8, 2.0, 1.0])), tmp_path / "scan.nii.gz")
+    pre = preprocessing("hippocampus", "infer", (16, 16, 16))
+    sample = pre({"image": str(tmp_path / "scan.nii.gz"), "image_path": str(tmp_path / "scan.nii.gz")})
+    assert sample["image_path"] == str(tmp_path / "scan.nii.gz")  # MONAI Label's writer reads it
+    assert sample["image"].shape[1:] == (13, 9, 13)  # resampled to 1 mm
+    sample["pred"] = torch.randn(3, *sample["image"].shape[1:])
+    inference_postprocessing("hippocampus", pre, str(tmp_path / "out"))(sample)
+    assert nib.load(tmp_path / "out" / "scan_seg.nii.gz").shape == volume.shape
+
+
 def test_unknown_dataset_or_stage_is_a_value_error():
     with pytest.raises(ValueError, match="dataset must be one of"):
         preprocessing("camus", "train", (8, 8))
