@@ -69,6 +69,30 @@ def export_torchscript(network: nn.Module, phi: float, path: str | Path, metadat
     return path
 
 
+def export_onnx(network: nn.Module, phi: float, path: str | Path, input_shape: Sequence[int], metadata: dict) -> Path:
+    """ONNX of the network deployed at ``phi`` for inputs of ``input_shape`` (N, C, *spatial; any N), with
+    ``metadata`` (plus phi and the input shape) as the model property "metadata.json".
+
+    Unlike TorchScript, the graph is traced for one spatial size: the resize sizes are computed from it.
+    Needs the optional ``onnx`` extra (onnx, onnxscript). Written to a temporary name and renamed.
+    """
+    import onnx  # optional: pip install "sshn-bundle[onnx]"
+
+    deployed = deployed_network(network, phi).cpu()
+    example = torch.zeros(tuple(input_shape))
+    batch = {0: torch.export.Dim("batch")}
+    program = torch.onnx.export(deployed, (example,), dynamo=True, dynamic_shapes=(batch,), verbose=False)
+    model = program.model_proto
+    extra = metadata | {"phi": phi, "input_shape": ["N", *input_shape[1:]]}
+    onnx.helper.set_model_props(model, {"metadata.json": json.dumps(extra)})
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.tmp")
+    onnx.save(model, str(temporary))
+    os.replace(temporary, path)
+    return path
+
+
 def load_exported(path: str | Path, device: torch.device | str = "cpu") -> tuple[torch.jit.ScriptModule, dict]:
     """A network written by :func:`export_torchscript` and its embedded metadata (phi, dataset, input size...).
 

@@ -3,7 +3,9 @@
 Examples:
     python scripts/export.py --phi 0.25 --output models/hippocampus_phi0.25.ts
     python scripts/export.py --variant wbc --max_dice_drop 0.01 --sweep docs/results/wbc/sweep.json --output wbc.ts
-Load it with torch alone: torch.jit.load(path, _extra_files={"metadata.json": ""}).
+    python scripts/export.py --phi 0.25 --output hippocampus.onnx --input_size "[48,64,48]"   # needs the onnx extra
+Load a .ts with torch alone: torch.jit.load(path, _extra_files={"metadata.json": ""}); an .onnx with
+onnxruntime (metadata in InferenceSession(path).get_modelmeta().custom_metadata_map["metadata.json"]).
 """
 
 import json
@@ -11,7 +13,7 @@ import sys
 
 import fire
 
-from bundle.export import export_torchscript
+from bundle.export import export_onnx, export_torchscript
 from bundle.segment import CONFIGS, choose_phi, load_bundle_network
 
 
@@ -24,8 +26,14 @@ def main(
     max_gflops: float | None = None,
     max_latency_ms: float | None = None,
     max_dice_drop: float | None = None,
+    input_size: list[int] | None = None,
 ) -> None:
-    """Write OUTPUT (.ts) for the phi given or chosen from a sweep under a budget."""
+    """Write OUTPUT for the phi given or chosen from a sweep under a budget: TorchScript (.ts, any input
+    size) or ONNX (.onnx, for one spatial ``input_size``, default the variant's training size; any batch).
+    """
+    if not output.endswith((".ts", ".onnx")):
+        print(f"error: --output must end in .ts (TorchScript) or .onnx, got {output}", file=sys.stderr)
+        sys.exit(2)
     try:
         chosen, _ = choose_phi(phi, sweep, max_gflops, max_latency_ms, max_dice_drop)
         network, parser = load_bundle_network(variant, ckpt)
@@ -35,7 +43,12 @@ def main(
     metadata = json.loads((CONFIGS / "metadata.json").read_text())
     keys = ("dataset_name", "spatial_dims", "in_channels", "num_classes", "spatial_size")
     metadata |= {"variant": variant} | {key: parser.get_parsed_content(key) for key in keys}
-    print(f"wrote {export_torchscript(network, chosen, output, metadata)} (phi {chosen:g})")
+    if output.endswith(".onnx"):
+        shape = [1, metadata["in_channels"], *(input_size or metadata["spatial_size"])]
+        written = export_onnx(network, chosen, output, shape, metadata)
+    else:
+        written = export_torchscript(network, chosen, output, metadata)
+    print(f"wrote {written} (phi {chosen:g})")
 
 
 if __name__ == "__main__":
