@@ -1,0 +1,1 @@
+"""Speed and memory measurements, always as ratios of runs interleaved in one process."""
