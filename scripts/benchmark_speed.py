@@ -3,18 +3,27 @@
 Examples:
     python scripts/benchmark_speed.py training                      # 2D and 3D, batch 1 and 16, both heads
     python scripts/benchmark_speed.py training --dims "[2]" --batches "[1,16,64]" --repeats 20 --device cuda
-Prints, for every dimension and batch size, the median step time of each network and its ratio to
+    python scripts/benchmark_speed.py inference --variants "[fp32,channels_last,bf16]"
+training: for every dimension and batch size, the median step time of each network and its ratio to
 the Stochastic U-Net's (same phi stream, same batch, steps interleaved), the hypernetwork's size
-against the U-Net's, and, on CUDA, peak memory; writes the rows as JSON to --output.
+against the U-Net's, and, on CUDA, peak memory.
+inference: for every phi, the deployed U-Net's latency (batch 1) and throughput (batch --batch) for
+each execution variant (bundle.perf.inference_speed) against fp32 eager, with GFLOPs and GFLOP/s.
+Both write their rows as JSON to --output.
 """
 
 import json
 from pathlib import Path
 
 import fire
+import torch
 
+from bundle.export import deployed_network
+from bundle.flops import count_flops
 from bundle.nets.factory import build_network
 from bundle.pareto.report import hardware
+from bundle.pareto.sweep import median_latency_ms
+from bundle.perf.inference_speed import FastNetwork
 from bundle.perf.step_time import interleaved_step_ms
 
 HEADS = {"compact": [10, 16], "full": [10, 100]}  # hidden widths; "full" is the paper's head
@@ -54,11 +63,55 @@ def training(
                     f"{ndim}D batch {batch:3d} {name:13s} {result['step_ms']:9.1f} ms  x{row['ratio']:.2f} "
                     f"({size / 1e6:.2f} M parameters, {row['x_primary']:.1f}x the U-Net{peak})"
                 )
-    report = {"hardware": hardware(), "features": features, "repeats": repeats, "rows": rows}
+    _write({"features": features, "repeats": repeats, "rows": rows}, output)
+
+
+def inference(
+    dims: list[int] = (2, 3),
+    phis: list[float] = (0.0, 0.25, 0.5),
+    variants: list[str] = ("fp32", "channels_last", "bf16"),
+    features: int = 16,
+    batch: int = 16,
+    repeats: int = 10,
+    device: str = "cpu",
+    output: str = "eval/benchmark_inference.json",
+) -> None:
+    """Latency and throughput of the network deployed at each phi, per execution variant."""
+    rows = []
+    for ndim in dims:
+        sshn = build_network("sshn", ndim, 1, 3, features, hidden=HEADS["compact"])
+        for phi in phis:
+            deployed = deployed_network(sshn, phi).to(device)
+            single, many = [1, 1, *SIZES[ndim]], [batch, 1, *SIZES[ndim]]
+            gflops = count_flops(deployed, single) / 1e9
+            reference = None
+            for variant in variants:
+                fast = FastNetwork(deployed, variant).eval()
+                with torch.no_grad():
+                    x = torch.randn(single, device=device)
+                    error = (fast(x) - deployed(x)).abs().max().item()
+                latency = median_latency_ms(fast, single, repeats)
+                per_image = median_latency_ms(fast, many, repeats) / batch
+                reference = reference or (latency, per_image)
+                row = {"dims": ndim, "phi": phi, "variant": variant, "gflops": gflops, "latency_ms": latency}
+                row |= {"images_per_s": 1e3 / per_image, "gflop_per_s": gflops * 1e3 / per_image}
+                row |= {"speedup_batch1": reference[0] / latency, "speedup_batch": reference[1] / per_image}
+                row["max_abs_logit_error"] = error
+                rows.append(row)
+                print(
+                    f"{ndim}D phi {phi:.2f} {variant:13s} {gflops:6.2f} GFLOPs  batch 1 {latency:8.2f} ms "
+                    f"(x{row['speedup_batch1']:.2f})  batch {batch} {row['images_per_s']:8.1f} img/s "
+                    f"(x{row['speedup_batch']:.2f}, {row['gflop_per_s']:.0f} GFLOP/s)  max |logit error| {error:.1e}"
+                )
+    _write({"features": features, "batch": batch, "repeats": repeats, "rows": rows}, output)
+
+
+def _write(report: dict, output: str) -> None:
+    report = {"hardware": hardware(), **report}
     Path(output).parent.mkdir(parents=True, exist_ok=True)
     Path(output).write_text(json.dumps(report, indent=2))
     print(f"written to {output} ({report['hardware']})")
 
 
 if __name__ == "__main__":
-    fire.Fire({"training": training})
+    fire.Fire({"training": training, "inference": inference})

@@ -1,0 +1,41 @@
+"""Ways to run a deployed (fixed-phi) network faster, each checked against plain fp32 eager execution.
+
+Every variant wraps the same :class:`~bundle.nets.unet.PhiUNet`; ``bundle.pareto.sweep.median_latency_ms``
+times them on identical inputs, so their speed-ups are measured side by side.
+"""
+
+import contextlib
+
+import torch
+from torch import nn
+
+from bundle.nets.unet import PhiUNet
+
+VARIANTS = ("fp32", "channels_last", "bf16", "compiled")
+
+
+class FastNetwork(nn.Module):
+    """``network`` run as ``variant``: "fp32" (eager), "channels_last" (NHWC / NDHWC memory layout),
+    "bf16" (autocast to bfloat16, logits returned in fp32) or "compiled" (``torch.compile``).
+
+    The input is converted inside ``forward``, so callers pass ordinary (N, C, *spatial) tensors.
+    """
+
+    def __init__(self, network: PhiUNet, variant: str = "fp32") -> None:
+        super().__init__()
+        if variant not in VARIANTS:
+            raise ValueError(f"variant must be one of {VARIANTS}, got {variant!r}")
+        self.variant = variant
+        self.layout = torch.channels_last if network.spatial_dims == 2 else torch.channels_last_3d
+        if variant == "channels_last":
+            network = network.to(memory_format=self.layout)
+        self.network = torch.compile(network) if variant == "compiled" else network
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if self.variant == "channels_last":
+            x = x.contiguous(memory_format=self.layout)
+        autocast = (
+            torch.autocast(x.device.type, dtype=torch.bfloat16) if self.variant == "bf16" else contextlib.nullcontext()
+        )
+        with autocast:
+            return self.network(x).float()
