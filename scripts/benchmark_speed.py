@@ -4,12 +4,14 @@ Examples:
     python scripts/benchmark_speed.py training                      # 2D and 3D, batch 1 and 16, both heads
     python scripts/benchmark_speed.py training --dims "[2]" --batches "[1,16,64]" --repeats 20 --device cuda
     python scripts/benchmark_speed.py inference --variants "[fp32,channels_last,bf16]"
+    python scripts/benchmark_speed.py accuracy --variant wbc --dataset_dir ../shared/data/wbc --phi 0.25
 training: for every dimension and batch size, the median step time of each network and its ratio to
 the Stochastic U-Net's (same phi stream, same batch, steps interleaved), the hypernetwork's size
 against the U-Net's, and, on CUDA, peak memory.
 inference: for every phi, the deployed U-Net's latency (batch 1) and throughput (batch --batch) for
 each execution variant (bundle.perf.inference_speed) against fp32 eager, with GFLOPs and GFLOP/s.
-Both write their rows as JSON to --output.
+accuracy: test-split Dice of a trained model at one phi run as each variant (does bf16 keep Dice?).
+All write their rows as JSON to --output.
 """
 
 import json
@@ -17,14 +19,18 @@ from pathlib import Path
 
 import fire
 import torch
+from monai.data import DataLoader, Dataset
 
+from bundle.data.datalist import load_split
+from bundle.data.transforms import preprocessing
 from bundle.export import deployed_network
 from bundle.flops import count_flops
 from bundle.nets.factory import build_network
 from bundle.pareto.report import hardware
 from bundle.pareto.sweep import median_latency_ms
-from bundle.perf.inference_speed import FastNetwork
+from bundle.perf.inference_speed import FastNetwork, dice_by_variant
 from bundle.perf.step_time import interleaved_step_ms
+from bundle.segment import load_bundle_network
 
 HEADS = {"compact": [10, 16], "full": [10, 100]}  # hidden widths; "full" is the paper's head
 SIZES = {2: [128, 128], 3: [40, 56, 40]}  # the WBC and hippocampus training sizes
@@ -106,6 +112,32 @@ def inference(
     _write({"features": features, "batch": batch, "repeats": repeats, "rows": rows}, output)
 
 
+def accuracy(
+    variant: str = "hippocampus",
+    dataset_dir: str = "../shared/data/hippocampus",
+    phi: float = 0.25,
+    ckpt: str | None = None,
+    variants: list[str] = ("fp32", "channels_last", "bf16"),
+    seed: int = 0,
+    device: str = "cpu",
+    output: str = "eval/benchmark_accuracy.json",
+) -> None:
+    """Test-split Dice (split ``seed``) of a bundle model at ``phi`` for each execution variant.
+
+    Uses the shipped weights of ``variant`` unless ``ckpt`` is given.
+    """
+    network, parser = load_bundle_network(variant, ckpt, device)
+    dataset, size = parser.get_parsed_content("dataset_name"), parser.get_parsed_content("spatial_size")
+    files = load_split(dataset, dataset_dir, "test", seed)
+    data = DataLoader(Dataset(files, preprocessing(dataset, "eval", size)), batch_size=1)
+    classes = parser.get_parsed_content("num_classes")
+    table = dice_by_variant(deployed_network(network, phi), data, classes, variants, device)
+    for name, row in table.items():
+        change = row["mean"] - table[variants[0]]["mean"]
+        print(f"{name:13s} Dice {row['mean']:.4f} ({change:+.4f})  per label {row['per_label']}")
+    _write({"variant": variant, "phi": phi, "images": len(files), "dice": table}, output)
+
+
 def _write(report: dict, output: str) -> None:
     report = {"hardware": hardware(), **report}
     Path(output).parent.mkdir(parents=True, exist_ok=True)
@@ -114,4 +146,4 @@ def _write(report: dict, output: str) -> None:
 
 
 if __name__ == "__main__":
-    fire.Fire({"training": training, "inference": inference})
+    fire.Fire({"training": training, "inference": inference, "accuracy": accuracy})
