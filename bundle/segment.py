@@ -13,6 +13,7 @@ from tqdm import tqdm
 
 from bundle.data.datalist import image_files
 from bundle.data.transforms import inference_postprocessing, preprocessing
+from bundle.data.validation import explain
 from bundle.export import load_weights
 from bundle.nets.resize import check_phi
 from bundle.pareto.select import select_phi
@@ -77,13 +78,16 @@ def segment(
     spatial_size: Sequence[int],
     output_dir: str | Path,
     device: str = "cpu",
+    in_channels: int | None = None,
 ) -> SegmentationRun:
     """Label maps for ``files`` in ``output_dir`` by a network deployed at one phi (see
     :func:`bundle.export.deployed_network`, or an exported TorchScript file); the input geometry is kept
-    (see ``bundle.data.transforms.inference_postprocessing``). A file that fails is recorded and skipped.
+    (see ``bundle.data.transforms.inference_postprocessing``). Each image is checked once loaded (see
+    ``bundle.data.validation``; ``in_channels`` None: any channel count); a file that fails is recorded
+    with one line saying why, and skipped. Label maps are written to a temporary name and renamed.
     """
     deployed = deployed.to(device)
-    pre = preprocessing(dataset, "infer", spatial_size)
+    pre = preprocessing(dataset, "infer", spatial_size, in_channels=in_channels)
     post = inference_postprocessing(dataset, pre, str(output_dir))
     result, start = SegmentationRun(), time.perf_counter()
     for file in tqdm(files, desc="segmenting", unit="image", disable=len(files) < 2):
@@ -94,7 +98,7 @@ def segment(
             post(sample)
             result.written.append(file)
         except Exception as error:  # a bad file is reported by name and the rest go on
-            result.failed.append((file, f"{type(error).__name__}: {str(error).splitlines()[0][:300]}"))
+            result.failed.append((file, explain(error).removeprefix(f"{file}: ")))
     result.seconds_per_image = (time.perf_counter() - start) / max(1, len(result.written))
     return result
 

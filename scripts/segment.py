@@ -18,11 +18,11 @@ from bundle.segment import choose_phi, input_files, load_bundle_network, segment
 
 
 def _exported(ckpt: str, phi: float | None, budgets: list, device: str) -> tuple:
-    """The exported network, its phi, dataset and input size; it runs at its own phi only."""
+    """The exported network, its phi, dataset, input size and channels; it runs at its own phi only."""
     network, metadata = load_exported(ckpt, device)
     if any(value is not None for value in budgets) or (phi is not None and abs(phi - metadata["phi"]) > 1e-9):
         raise ValueError(f"{ckpt} runs at phi {metadata['phi']:g} only: choose phi when exporting (scripts/export.py)")
-    return network, metadata["phi"], metadata["dataset_name"], metadata["spatial_size"]
+    return network, metadata["phi"], metadata["dataset_name"], metadata["spatial_size"], metadata.get("in_channels")
 
 
 def main(
@@ -45,13 +45,15 @@ def main(
     try:
         files = input_files(input)
         if ckpt is not None and ckpt.endswith(".ts"):
-            deployed, chosen, dataset, size = _exported(ckpt, phi, [max_gflops, max_latency_ms, max_dice_drop], device)
+            budgets = [max_gflops, max_latency_ms, max_dice_drop]
+            deployed, chosen, dataset, size, channels = _exported(ckpt, phi, budgets, device)
             row = choose_phi(chosen, sweep)[1]
         else:
             chosen, row = choose_phi(phi, sweep, max_gflops, max_latency_ms, max_dice_drop)
             network, parser = load_bundle_network(variant, ckpt, device)
             deployed = deployed_network(network, chosen)
-            dataset, size = parser.get_parsed_content("dataset_name"), parser.get_parsed_content("spatial_size")
+            keys = ("dataset_name", "spatial_size", "in_channels")
+            dataset, size, channels = (parser.get_parsed_content(key) for key in keys)
     except (ValueError, FileNotFoundError) as error:
         print(f"error: {error}", file=sys.stderr)
         sys.exit(2)
@@ -59,10 +61,12 @@ def main(
         print(f"phi {chosen:g}: {row['gflops']:.3f} GFLOPs, Dice {row['mean_dice']:.4f} on the sweep's data")
     else:
         print(f"phi {chosen:g}")
-    run = segment(deployed, files, dataset, size, output_dir, device)
+    run = segment(deployed, files, dataset, size, output_dir, device, channels)
     print(f"{len(run.written)} label maps in {output_dir}, {run.seconds_per_image * 1e3:.0f} ms per image")
     for file, reason in run.failed:
         print(f"failed: {file}: {reason}", file=sys.stderr)
+    if run.failed:
+        print(f"{len(run.failed)} of {len(files)} images failed (named above)", file=sys.stderr)
     sys.exit(1 if run.failed else 0)
 
 

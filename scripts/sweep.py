@@ -7,10 +7,12 @@ Examples:
     python scripts/sweep.py --variant wbc --method stochastic --ckpt_dir runs/stochastic --output_dir eval/stochastic
 """
 
-import fire
-from monai.bundle import run
+import sys
 
-from bundle.segment import CONFIGS, VARIANTS
+import fire
+
+from bundle.checked_run import run_checked
+from bundle.segment import VARIANTS
 
 
 def main(
@@ -28,17 +30,15 @@ def main(
     """Run configs/sweep.json on ``split`` ("test", or "all" for every image of ``dataset_dir``).
 
     ``method``: the method the checkpoint in ``ckpt_dir`` was trained with (sshn, fixed, stochastic, film).
+    Values are checked before they reach the config parser (see bundle/checked_run.py); exit status 0 done,
+    1 a bad input met while running, 2 a refused value.
     """
     if variant not in VARIANTS:
         raise SystemExit(f"--variant must be one of {sorted(VARIANTS)}, got {variant!r}")
-    files = [str(CONFIGS / name) for name in ["train.json", *VARIANTS[variant], "sweep.json"]]
-    overrides = {"dataset_dir": dataset_dir} if dataset_dir else {}
-    run(
+    status = run_checked(
         "sweeping",
-        config_file=files,
-        meta_file=str(CONFIGS / "metadata.json"),
-        logging_file=str(CONFIGS / "logging.conf"),
-        bundle_root=str(CONFIGS.parent),
+        ["train.json", *VARIANTS[variant], "sweep.json"],
+        dataset_dir=dataset_dir,
         ckpt_dir=ckpt_dir,
         sweep_dir=output_dir,
         sweep_split=split,
@@ -48,8 +48,8 @@ def main(
         method=method,
         device=device,
         num_workers=0,
-        **overrides,
     )
+    sys.exit(status)
 
 
 if __name__ == "__main__":

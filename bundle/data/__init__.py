@@ -1,1 +1,2 @@
-"""Data: file lists and splits per dataset layout, MONAI transform chains, downloads."""
+"""Data: file lists and splits per dataset layout, checks on every input file, MONAI transform chains,
+atomic image writers, downloads."""

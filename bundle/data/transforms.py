@@ -12,11 +12,9 @@ from monai.transforms import (
     Activationsd,
     AsDiscreted,
     Compose,
-    EnsureChannelFirstd,
     EnsureTyped,
     Invertd,
     Lambdad,
-    LoadImaged,
     NormalizeIntensityd,
     Orientationd,
     RandAdjustContrastd,
@@ -31,6 +29,9 @@ from monai.transforms import (
     Spacingd,
     Transform,
 )
+
+from bundle.data.atomic_writers import AtomicNibabelWriter, AtomicPILWriter
+from bundle.data.validation import CheckedLoadImaged, CheckSampled
 
 STAGES = ("train", "eval", "infer")
 FAMILIES = {"wbc": "wbc", "hippocampus": "msd", "msd": "msd"}
@@ -66,11 +67,20 @@ def _family(dataset: str) -> str:
     return FAMILIES[dataset]
 
 
-def _wbc(stage: str, keys: list[str], spatial_size: Sequence[int]) -> list[Transform]:
-    modes = ["area" if key == "image" else "nearest" for key in keys]
-    chain: list[Transform] = [LoadImaged(keys), EnsureChannelFirstd(keys)]
-    if "label" in keys:
+def checked_loading(
+    dataset: str, keys: list[str], spatial_dims: int, in_channels: int | None = None, num_classes: int | None = None
+) -> list[Transform]:
+    """The first transforms of every chain: load ``keys`` channel first, map WBC mask values to labels,
+    check the sample (see ``bundle.data.validation``; None skips a check)."""
+    chain: list[Transform] = [CheckedLoadImaged(keys)]
+    if _family(dataset) == "wbc" and "label" in keys:
         chain.append(Lambdad("label", wbc_labels))
+    return [*chain, CheckSampled(spatial_dims, in_channels, num_classes)]
+
+
+def _wbc(stage: str, keys: list[str], spatial_size: Sequence[int], loaded: list[Transform]) -> list[Transform]:
+    modes = ["area" if key == "image" else "nearest" for key in keys]
+    chain = list(loaded)
     # The two source datasets come at 120x120 and 300x300: one size for batching, as in the paper.
     chain += [ScaleIntensityRanged("image", 0, 255, 0, 1, clip=True), Resized(keys, spatial_size, mode=modes)]
     if stage == "train":
@@ -83,11 +93,12 @@ def _wbc(stage: str, keys: list[str], spatial_size: Sequence[int]) -> list[Trans
     return chain
 
 
-def _msd(stage: str, keys: list[str], spatial_size: Sequence[int], pixdim: Sequence[float]) -> list[Transform]:
+def _msd(
+    stage: str, keys: list[str], spatial_size: Sequence[int], pixdim: Sequence[float], loaded: list[Transform]
+) -> list[Transform]:
     modes = ["bilinear" if key == "image" else "nearest" for key in keys]
     chain: list[Transform] = [
-        LoadImaged(keys),
-        EnsureChannelFirstd(keys),
+        *loaded,
         Orientationd(keys, axcodes="RAS", labels=(("L", "R"), ("P", "A"), ("I", "S"))),
         PathKeepingSpacingd(keys, pixdim=pixdim, mode=modes),
         NormalizeIntensityd("image", channel_wise=True),
@@ -104,18 +115,29 @@ def _msd(stage: str, keys: list[str], spatial_size: Sequence[int], pixdim: Seque
 
 
 def preprocessing(
-    dataset: str, stage: str, spatial_size: Sequence[int], pixdim: Sequence[float] = (1.0, 1.0, 1.0)
+    dataset: str,
+    stage: str,
+    spatial_size: Sequence[int],
+    pixdim: Sequence[float] = (1.0, 1.0, 1.0),
+    in_channels: int | None = None,
+    num_classes: int | None = None,
 ) -> Compose:
     """Transforms from file names to tensors for ``dataset`` at ``stage`` ("train", "eval" or "infer").
 
     ``spatial_size``: the network input size (WBC: every stage, pixels; MSD: training crops,
-    voxels). ``pixdim``: MSD voxel spacing in mm. "infer" reads the image alone.
+    voxels); its length is the number of spatial dimensions every image must have. ``pixdim``: MSD
+    voxel spacing in mm. "infer" reads the image alone. Every file is checked once loaded (see
+    ``bundle.data.validation``): ``in_channels`` image channels and ``num_classes`` label classes,
+    None for no check of that.
     """
     if stage not in STAGES:
         raise ValueError(f"stage must be one of {STAGES}, got {stage!r}")
     keys = ["image"] if stage == "infer" else ["image", "label"]
-    family = _family(dataset)
-    chain = _wbc(stage, keys, spatial_size) if family == "wbc" else _msd(stage, keys, spatial_size, pixdim)
+    loaded = checked_loading(dataset, keys, len(spatial_size), in_channels, num_classes)
+    if _family(dataset) == "wbc":
+        chain = _wbc(stage, keys, spatial_size, loaded)
+    else:
+        chain = _msd(stage, keys, spatial_size, pixdim, loaded)
     return Compose([*chain, EnsureTyped(keys)])
 
 
@@ -123,9 +145,10 @@ def inference_postprocessing(dataset: str, preprocess: Compose, output_dir: str)
     """Logits -> label map in the input's own geometry (size, orientation, spacing), saved beside its name.
 
     Label maps are saved as label indices (WBC: 0 background, 1 cytoplasm, 2 nucleus) in the input's
-    format family: PNG for WBC images, NIfTI for volumes.
+    format family: PNG for WBC images, NIfTI for volumes, each written to a temporary name and renamed.
     """
-    extension = ".png" if _family(dataset) == "wbc" else ".nii.gz"
+    wbc = _family(dataset) == "wbc"
+    extension, writer = (".png", AtomicPILWriter) if wbc else (".nii.gz", AtomicNibabelWriter)
     return Compose(
         [
             Activationsd("pred", softmax=True),
@@ -139,6 +162,7 @@ def inference_postprocessing(dataset: str, preprocess: Compose, output_dir: str)
                 output_dtype="uint8",
                 separate_folder=False,
                 resample=False,
+                writer=writer,
             ),
         ]
     )

@@ -6,7 +6,7 @@ import torch
 from ignite.engine import Engine
 from ignite.metrics import Metric
 from monai.engines.utils import default_prepare_batch
-from monai.metrics import DiceMetric
+from monai.metrics import compute_dice
 from monai.networks.utils import one_hot
 
 
@@ -40,6 +40,10 @@ class PhiDice(Metric):
     ``name@phi`` for every phi to ``engine.state.metrics``, and the full table stays in
     ``self.table``: phi -> {"mean": float, "per_label": [float per foreground label]}, over
     ``self.images`` images.
+
+    Computed on this process alone: MONAI's ``DiceMetric`` would all-gather its buffers across the
+    ranks of a distributed run, which mixes the phis when ranks sweep different phis; every rank of a
+    multi-GPU training validates the whole validation set, so nothing needs gathering.
     """
 
     # Ignite hands update() these entries of the engine's output, in this order.
@@ -55,19 +59,20 @@ class PhiDice(Metric):
 
     def reset(self) -> None:
         self.images = 0
-        self._dice = {phi: DiceMetric(include_background=False, reduction="none") for phi in self.phis}
+        self._dice: dict[float, list[torch.Tensor]] = {phi: [] for phi in self.phis}
 
     def update(self, output: tuple[dict[float, torch.Tensor], torch.Tensor]) -> None:
         preds, label = output
         self.images += label.shape[0]
         label = one_hot(label.long(), self.num_classes)
         for phi in self.phis:
-            self._dice[phi](y_pred=one_hot(preds[phi].long(), self.num_classes), y=label)
+            prediction = one_hot(preds[phi].long(), self.num_classes)
+            self._dice[phi].append(compute_dice(prediction, label, include_background=False).cpu())
 
     def compute(self) -> float:
         self.table = {}
         for phi in self.phis:
-            per_image = self._dice[phi].aggregate()  # (images, foreground labels), NaN where a label is absent
+            per_image = torch.cat(self._dice[phi])  # (images, foreground labels), NaN where a label is absent
             per_label = torch.nanmean(per_image, dim=0)
             self.table[phi] = {"mean": per_label.nanmean().item(), "per_label": per_label.tolist()}
         return sum(row["mean"] for row in self.table.values()) / len(self.table)

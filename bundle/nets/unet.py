@@ -20,6 +20,16 @@ def phi_argument(phi) -> Union[float, List[float]]:
     return float(phi)
 
 
+@torch.jit.unused
+def check_input_dtype(x: torch.Tensor, weight: torch.Tensor) -> None:
+    """A ValueError unless ``x`` is floating point and, outside autocast, of the network's dtype: torch's own
+    error for a mismatch comes from deep inside a convolution."""
+    if not x.is_floating_point():
+        raise ValueError(f"expected a floating-point input, got {x.dtype}")
+    if x.dtype != weight.dtype and not torch.is_autocast_enabled(x.device.type):
+        raise ValueError(f"expected a {weight.dtype} input (the network's dtype), got {x.dtype}")
+
+
 class PhiUNet(nn.Module):
     """U-Net whose i-th downsampling resizes feature maps to round-half-up(phi_i * size).
 
@@ -98,6 +108,8 @@ class PhiUNet(nn.Module):
                 f"expected input of shape (N, {self.in_channels}, {self.spatial_dims} spatial sizes), "
                 f"got {list(x.shape)}"
             )
+        if not torch.jit.is_scripting():
+            check_input_dtype(x, self.head.weight)
         sizes = level_sizes(list(x.shape[2:]), self.resolve_phi(phi))
         skips: List[torch.Tensor] = []
         h = x

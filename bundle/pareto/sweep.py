@@ -5,6 +5,7 @@ import time
 from collections.abc import Iterable, Sequence
 
 import torch
+import torch.distributed as dist
 from monai.engines.utils import default_prepare_batch
 from torch import nn
 from tqdm import tqdm
@@ -31,6 +32,10 @@ def median_latency_ms(network: nn.Module, input_shape: Sequence[int], repeats: i
     return statistics.median(times)
 
 
+def _distributed() -> bool:
+    return dist.is_available() and dist.is_initialized()
+
+
 def sweep(
     network: nn.Module,
     data: Iterable[dict],
@@ -47,9 +52,13 @@ def sweep(
     batch of ``data`` (dicts with "image", "label") is segmented. GFLOPs and latency are per
     forward pass on ``input_shape`` (1, C, *spatial), latency also at batch ``latency_batch``,
     measured on ``device`` as medians of ``repeats``.
+
+    Under torch.distributed (torchrun, ``configs/multi_gpu_sweep.json``) each rank sweeps every
+    world-size-th phi and every rank returns all rows, sorted by phi.
     """
     rows = []
-    for phi in tqdm(list(phis), desc="phi sweep", unit="phi"):
+    mine = list(phis)[dist.get_rank() :: dist.get_world_size()] if _distributed() else list(phis)
+    for phi in tqdm(mine, desc="phi sweep", unit="phi"):
         deployed = deployed_network(network, float(phi)).to(device)
         metric = PhiDice([float(phi)], num_classes)
         metric.reset()
@@ -71,4 +80,8 @@ def sweep(
                 f"latency_ms_batch{latency_batch}": median_latency_ms(deployed, batch_shape, repeats),
             }
         )
+    if _distributed():
+        shards: list[list[dict]] = [[] for _ in range(dist.get_world_size())]
+        dist.all_gather_object(shards, rows)
+        rows = sorted((row for shard in shards for row in shard), key=lambda row: row["phi"])
     return rows

@@ -5,6 +5,7 @@ import pytest
 from PIL import Image
 
 from bundle.data.datalist import image_files, load_split, msd_datalist, split_datalist, wbc_datalist
+from bundle.data.screening import screen
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 
@@ -27,11 +28,14 @@ def test_wbc_pairs_every_image_with_its_mask(tmp_path):
     assert all(Path(i["label"]).name == Path(i["image"]).stem + ".png" for i in items)
 
 
-def test_wbc_image_without_mask_names_both_files(tmp_path):
+def test_wbc_image_without_mask_stays_listed_and_screening_names_both_files(tmp_path):
     make_wbc(tmp_path)
     (tmp_path / "dataset1" / "masks" / "002.png").unlink()
-    with pytest.raises(FileNotFoundError, match=r"002\.bmp has no label: expected .*002\.png"):
-        wbc_datalist(tmp_path)
+    items = wbc_datalist(tmp_path)
+    assert len(items) == 6  # the seeded split does not shift
+    good, failures = screen(items, "wbc", spatial_dims=2, in_channels=3, num_classes=3)
+    assert len(good) == 5
+    assert failures == [f"{tmp_path}/dataset1/masks/002.png: file does not exist (the label of {items[1]['image']})"]
 
 
 @pytest.mark.parametrize("lister", [wbc_datalist, msd_datalist])
@@ -49,8 +53,7 @@ def test_msd_pairs_by_name_and_skips_resource_forks(tmp_path):
             (tmp_path / folder / name).touch()
     assert [Path(i["image"]).name for i in msd_datalist(tmp_path)] == ["a.nii.gz", "b.nii.gz"]
     (tmp_path / "labelsTr" / "b.nii.gz").unlink()
-    with pytest.raises(FileNotFoundError, match=r"b\.nii\.gz has no label"):
-        msd_datalist(tmp_path)
+    assert msd_datalist(tmp_path)[1]["label"] == str(tmp_path / "labelsTr" / "b.nii.gz")
 
 
 def test_split_is_seeded_disjoint_complete_and_64_16_20():

@@ -1,0 +1,132 @@
+"""Running the bundle's configs with command-line values checked before they reach MONAI's config parser.
+
+``python -m monai.bundle run ... --key VALUE`` hands VALUE to the parser as is: a value starting with
+"$" is evaluated as Python, "@" and "%" are references. That path is for trusted input. The scripts
+(scripts/train.py, scripts/evaluate.py, scripts/sweep.py) go through :func:`run_checked`, which
+accepts literal values only and checks types and ranges, then calls ``monai.bundle.run``.
+"""
+
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from monai.bundle import run
+
+from bundle.data.validation import InputError, explain
+from bundle.nets.factory import METHODS
+
+ROOT = Path(__file__).resolve().parents[1]
+CONFIGS = ROOT / "configs"
+EXPRESSION_PREFIXES = ("$", "@", "%")
+
+
+def refuse_expressions(key: str, value: object) -> None:
+    """Raise a ValueError if ``value`` (or any string inside a list or dict) would be a config expression."""
+    if isinstance(value, str) and value.startswith(EXPRESSION_PREFIXES):
+        raise ValueError(
+            f"--{key} {value!r}: values starting with $, @ or % are code or references to the config parser; "
+            "only literal values are accepted here (python -m monai.bundle run takes trusted input)"
+        )
+    if isinstance(value, dict):
+        for inner in [*value.keys(), *value.values()]:
+            refuse_expressions(key, inner)
+    elif isinstance(value, list | tuple):
+        for inner in value:
+            refuse_expressions(key, inner)
+
+
+def _number(value: object, low: float, high: float = float("inf"), integer: bool = False) -> bool:
+    kinds = (int,) if integer else (int, float)
+    return isinstance(value, kinds) and not isinstance(value, bool) and low <= value <= high
+
+
+def _phis(value: object) -> bool:
+    return isinstance(value, list | tuple) and len(value) > 0 and all(_number(v, 0, 1) for v in value)
+
+
+def _flag(value: object) -> bool:
+    return isinstance(value, bool) or (isinstance(value, str) and value.lower() in ("true", "false"))
+
+
+def as_flag(name: str, value: object) -> bool:
+    """``value`` as a bool: True / False, or "true" / "false" in any case (fire passes ``--cpu true`` as a
+    string, and the string "false" is truthy)."""
+    if not _flag(value):
+        raise ValueError(f"--{name} must be true or false, got {value!r}")
+    return value if isinstance(value, bool) else value.lower() == "true"
+
+
+# key -> (test, what it must be)
+RULES: dict[str, tuple[Callable[[object], bool], str]] = {
+    "phi": (lambda v: _number(v, 0, 1), "a number in [0, 1]"),
+    "phi_prior": (lambda v: _phis(v) and len(v) == 2 and v[0] <= v[1], "[low, high] with 0 <= low <= high <= 1"),
+    "val_phis": (_phis, "a non-empty list of numbers in [0, 1]"),
+    "phi_start": (lambda v: _number(v, 0, 1), "a number in [0, 1]"),
+    "phi_stop": (lambda v: _number(v, 0, 1), "a number in [0, 1]"),
+    "phi_step": (lambda v: _number(v, 1e-6, 1), "a number in (0, 1]"),
+    "epochs": (lambda v: _number(v, 1, integer=True), "an integer >= 1"),
+    "batch_size": (lambda v: _number(v, 1, integer=True), "an integer >= 1"),
+    "val_interval": (lambda v: _number(v, 1, integer=True), "an integer >= 1"),
+    "checkpoint_interval": (lambda v: _number(v, 1, integer=True), "an integer >= 1"),
+    "ce_epochs": (lambda v: _number(v, 0, integer=True), "an integer >= 0"),
+    "num_workers": (lambda v: _number(v, 0, integer=True), "an integer >= 0"),
+    "seed": (lambda v: _number(v, 0, integer=True), "an integer >= 0"),
+    "lr": (lambda v: _number(v, 1e-12, 10), "a number in (0, 10]"),
+    "method": (lambda v: v in METHODS, f"one of {', '.join(METHODS)}"),
+    "resume": (_flag, "true or false"),
+    "device": (lambda v: isinstance(v, str) and (v == "cpu" or v.split(":")[0] == "cuda"), "cpu, cuda or cuda:N"),
+    "dataset_dir": (lambda v: isinstance(v, str) and Path(v).is_dir(), "an existing folder"),
+    "pretrained": (lambda v: isinstance(v, str) and Path(v).is_file(), "an existing checkpoint file"),
+    "eval_split": (lambda v: v in ("train", "validation", "test", "all"), "train, validation, test or all"),
+    "sweep_split": (lambda v: v in ("train", "validation", "test", "all"), "train, validation, test or all"),
+}
+
+
+def checked_overrides(overrides: dict[str, object]) -> dict[str, object]:
+    """``overrides`` without the None values, after :func:`refuse_expressions` and the :data:`RULES`
+    (keys without a rule, such as output folders, only need to be literal). A ValueError names the first
+    value that fails."""
+    kept = {key: value for key, value in overrides.items() if value is not None}
+    for key, value in kept.items():
+        refuse_expressions(key, value)
+        if key in RULES and not RULES[key][0](value):
+            raise ValueError(f"--{key} must be {RULES[key][1]}, got {value!r}")
+    return kept
+
+
+def run_checked(run_id: str, config_names: Sequence[str], **overrides: object) -> int:
+    """Run ``run_id`` of the configs ``config_names`` (file names in configs/) with checked ``overrides``.
+
+    Returns the exit status: 0 done; 2 a refused value; 1 a bad input met while running (an
+    ``InputError``, FileNotFoundError or ValueError, such as a bad file or a checkpoint of another
+    architecture). Each of those is one line on stderr; any other error keeps its traceback.
+    """
+    try:
+        settings = checked_overrides(overrides)
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    files = [str(CONFIGS / name) for name in config_names]
+    try:
+        run(
+            run_id,
+            config_file=files,
+            meta_file=str(CONFIGS / "metadata.json"),
+            logging_file=str(CONFIGS / "logging.conf"),
+            **{"bundle_root": str(ROOT)} | settings,
+        )
+    except Exception as error:
+        if not _is_input_error(error):
+            raise
+        print(f"error: {explain(error)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _is_input_error(error: BaseException | None) -> bool:
+    """Whether ``error`` or an error it wraps (MONAI's parser wraps them in RuntimeErrors) is about the input."""
+    while error is not None:
+        if isinstance(error, InputError | FileNotFoundError | ValueError):
+            return True
+        error = error.__cause__ or error.__context__
+    return False

@@ -1,0 +1,119 @@
+"""Checks on the files a user hands us: one clear error naming the file and the problem.
+
+``CheckedLoadImaged`` loads (a missing, unreadable or truncated file becomes an :class:`InputError`)
+and ``CheckSampled`` checks what was loaded (dimensions, channels, finite intensities,
+not all zero, label classes, image/label shapes). Both sit in every transform chain of
+``bundle.data.transforms``; ``bundle.data.screening`` runs them over a datalist up front.
+"""
+
+from collections.abc import Hashable, Mapping
+from pathlib import Path
+
+import torch
+from monai.transforms import LoadImage, LoadImaged, MapTransform
+
+
+class InputError(ValueError):
+    """A user's file that cannot be used; ``str()`` is "<file>: <problem>"."""
+
+    def __init__(self, path: str | Path, problem: str) -> None:
+        super().__init__(f"{path}: {problem}")
+        self.path, self.problem = str(path), problem
+
+
+def explain(error: BaseException) -> str:
+    """One line for ``error``: the :class:`InputError` it wraps (MONAI's ``Compose`` and data loaders wrap
+    a transform's error in RuntimeErrors), else the innermost error's type and first line."""
+    cause: BaseException | None = error
+    innermost = error
+    while cause is not None:
+        if isinstance(cause, InputError):
+            return str(cause)
+        innermost = cause
+        cause = cause.__cause__ or cause.__context__
+    text = str(innermost).strip().splitlines()
+    return f"{type(innermost).__name__}: {text[0][:300] if text else ''}"
+
+
+class CheckedLoadImaged(LoadImaged):
+    """MONAI's ``LoadImaged`` (channel first, image only) whose failures are one :class:`InputError` each.
+
+    A subclass rather than a wrapper so that MONAI Label, which swaps every ``LoadImaged`` of a
+    bundle's preprocessing for its own loader, still recognizes it.
+    """
+
+    def __init__(self, keys: list[str] | str, allow_missing_keys: bool = False) -> None:
+        super().__init__(keys, image_only=True, ensure_channel_first=True, allow_missing_keys=allow_missing_keys)
+        self.load = LoadImage(image_only=True, ensure_channel_first=True)
+
+    def __call__(self, data: Mapping[Hashable, object], reader: object = None) -> dict:
+        d = dict(data)
+        for key in self.key_iterator(d):
+            path = d[key]
+            if isinstance(path, str | Path) and not Path(path).is_file():
+                image = data.get("image")  # its file name: d["image"] may be loaded already
+                of = f" (the {key} of {image})" if key != "image" and isinstance(image, str | Path) else ""
+                raise InputError(path, f"file does not exist{of}")
+            try:
+                d[key] = self.load(path)
+            except Exception as error:  # nibabel, PIL and MONAI raise many types for a bad file
+                raise InputError(path, f"cannot be read as an image ({explain(error)})") from error
+        return d
+
+
+def _name(tensor: torch.Tensor) -> str:
+    meta = getattr(tensor, "meta", {})
+    return str(meta.get("filename_or_obj", "<unnamed input>"))
+
+
+def check_image(image: torch.Tensor, spatial_dims: int, channels: int | None = None) -> None:
+    """Raise an :class:`InputError` unless ``image`` (C, *spatial) has ``spatial_dims`` spatial axes,
+    ``channels`` channels (None: any), only finite values and not only zeros."""
+    name, shape, dims = _name(image), tuple(image.shape), image.dim() - 1
+    if dims != spatial_dims:
+        raise InputError(name, f"image has {dims} spatial dimensions (shape {shape}), expected {spatial_dims}")
+    if channels is not None and image.shape[0] != channels:
+        raise InputError(name, f"image has {image.shape[0]} channels (shape {shape}), expected {channels}")
+    values = torch.as_tensor(image).float()
+    bad = int((~torch.isfinite(values)).sum())
+    if bad:
+        raise InputError(name, f"image holds {bad} NaN or infinite values")
+    if not values.any():
+        raise InputError(name, "image is all zeros: nothing to segment")
+
+
+def check_label(label: torch.Tensor, image: torch.Tensor, num_classes: int) -> None:
+    """Raise an :class:`InputError` unless ``label`` (1, *spatial) matches ``image``'s spatial shape and holds
+    only the classes 0 .. ``num_classes`` - 1."""
+    name = _name(label)
+    if label.shape[0] != 1:
+        raise InputError(name, f"label has {label.shape[0]} channels (shape {tuple(label.shape)}), expected 1")
+    if label.shape[1:] != image.shape[1:]:
+        ours, theirs = tuple(label.shape[1:]), tuple(image.shape[1:])
+        raise InputError(name, f"label shape {ours} differs from its image's {theirs} ({_name(image)})")
+    values = torch.unique(torch.as_tensor(label).float())
+    outside = values[(values != values.round()) | (values < 0) | (values >= num_classes)]
+    if outside.numel():
+        shown = ", ".join(f"{v:g}" for v in outside[:5].tolist())
+        raise InputError(name, f"label values {shown} are outside the classes 0..{num_classes - 1}")
+
+
+class CheckSampled(MapTransform):
+    """Checks a loaded sample (after :class:`CheckedLoadImaged`) with :func:`check_image` and, where the
+    sample has one, :func:`check_label`; returns it unchanged.
+
+    Args:
+        spatial_dims: 2 or 3.
+        channels: image channels (None: any).
+        num_classes: label classes including background (None: labels are not checked).
+    """
+
+    def __init__(self, spatial_dims: int, channels: int | None = None, num_classes: int | None = None) -> None:
+        super().__init__(["image", "label"], allow_missing_keys=True)
+        self.spatial_dims, self.channels, self.num_classes = spatial_dims, channels, num_classes
+
+    def __call__(self, data: Mapping[Hashable, torch.Tensor]) -> Mapping[Hashable, torch.Tensor]:
+        check_image(data["image"], self.spatial_dims, self.channels)
+        if "label" in data and self.num_classes is not None:
+            check_label(data["label"], data["image"], self.num_classes)
+        return data

@@ -1,0 +1,104 @@
+"""What a training run needs besides model, optimizer, scheduler and trainer to resume where it stopped.
+
+Each class here has ``state_dict()`` / ``load_state_dict()``, so MONAI's ``CheckpointSaver`` saves it
+in the resume checkpoint and ``CheckpointLoader`` restores it (both call those methods). Every value
+is a tensor or a plain number, so the checkpoint loads with ``torch.load(weights_only=True)``.
+"""
+
+import logging
+import random
+from pathlib import Path
+
+import numpy as np
+import torch
+from monai.engines import Evaluator
+from monai.handlers import EarlyStopHandler
+from monai.transforms import Compose, Randomizable
+
+logger = logging.getLogger(__name__)
+
+
+def resumable(resume: bool | str, path: str | Path) -> bool:
+    """Whether to load the resume checkpoint at ``path``: ``resume`` (True, or "true" / "false" as the
+    command line gives it) and the file exists.
+
+    A run killed before its first checkpoint has nothing to resume: it starts again from scratch.
+    """
+    if isinstance(resume, str) and resume.lower() in ("true", "false"):
+        resume = resume.lower() == "true"
+    if not isinstance(resume, bool):
+        raise ValueError(f"resume must be true or false, got {resume!r}")
+    if resume and not Path(path).is_file():
+        logger.warning("resume: no checkpoint at %s yet; training from scratch", path)
+    return resume and Path(path).is_file()
+
+
+class TrainingProgress:
+    """The best validation metric so far (and its epoch) and the early-stopping counter.
+
+    Args:
+        evaluator: the validation evaluator (MONAI keeps the best metric in its state).
+        early_stop: MONAI's early-stopping handler, or None.
+    """
+
+    def __init__(self, evaluator: Evaluator, early_stop: EarlyStopHandler | None = None) -> None:
+        self.evaluator, self.early_stop = evaluator, early_stop
+
+    def state_dict(self) -> dict:
+        best = self.evaluator.state
+        state = {"best_metric": best.best_metric, "best_metric_epoch": best.best_metric_epoch}
+        # MONAI's handler keeps ignite's EarlyStopping (counter, best score) in ``_handler`` once a trainer is set.
+        stopping = getattr(self.early_stop, "_handler", None)
+        return state | ({"early_stop": stopping.state_dict()} if stopping is not None else {})
+
+    def load_state_dict(self, state: dict) -> None:
+        self.evaluator.state.best_metric = state["best_metric"]
+        self.evaluator.state.best_metric_epoch = state["best_metric_epoch"]
+        stopping = getattr(self.early_stop, "_handler", None)
+        if stopping is not None and "early_stop" in state:
+            stopping.load_state_dict(state["early_stop"])
+
+
+def _from_numpy(state: tuple) -> dict:
+    """A numpy Mersenne Twister state (``RandomState.get_state()``) as a tensor and plain numbers."""
+    _, key, position, has_gauss, gauss = state
+    return {"key": torch.from_numpy(key.astype(np.int64)), "position": position, "has_gauss": has_gauss, "gauss": gauss}
+
+
+def _to_numpy(state: dict) -> tuple:
+    key = state["key"].numpy().astype(np.uint32)
+    return ("MT19937", key, state["position"], state["has_gauss"], state["gauss"])
+
+
+class RandomStates:
+    """The random generators a training run draws from: torch's, numpy's and Python's global ones and
+    those of the random transforms in ``transforms`` (MONAI seeds each transform's own generator).
+
+    Phi needs none of them: it is a function of (seed, iteration) (see ``phi_sampler``). Data loader
+    workers are seeded from torch's global generator, which is restored. CUDA generators are not kept.
+    """
+
+    def __init__(self, transforms: Compose | None = None) -> None:
+        chain = transforms.flatten().transforms if transforms is not None else ()
+        self.randomizables = [t for t in chain if isinstance(t, Randomizable)]
+
+    def state_dict(self) -> dict:
+        _, python, gauss = random.getstate()
+        return {
+            "torch": torch.get_rng_state(),
+            "numpy": _from_numpy(np.random.get_state()),
+            "python": {"key": torch.tensor(python, dtype=torch.int64), "gauss": gauss},
+            "transforms": [_from_numpy(t.R.get_state()) for t in self.randomizables],
+        }
+
+    def load_state_dict(self, state: dict) -> None:
+        if len(state["transforms"]) != len(self.randomizables):
+            raise ValueError(
+                f"the checkpoint holds {len(state['transforms'])} random transforms, this run has "
+                f"{len(self.randomizables)}: was the preprocessing changed?"
+            )
+        torch.set_rng_state(state["torch"])
+        np.random.set_state(_to_numpy(state["numpy"]))
+        random.setstate((3, tuple(state["python"]["key"].tolist()), state["python"]["gauss"]))
+        for transform, saved in zip(self.randomizables, state["transforms"], strict=True):
+            transform.R.set_state(_to_numpy(saved))

@@ -1,0 +1,40 @@
+"""Dice per phi and label of a trained model, with checked command-line values (see bundle/checked_run.py).
+
+Examples:
+    python scripts/evaluate.py --dataset_dir ../shared/data/hippocampus
+    python scripts/evaluate.py --variant wbc --dataset_dir /my/cells --split all --ckpt_dir models/wbc
+Writes EVAL_DIR/dice.json and dice.csv. Exit status: 0 done, 1 a bad input met while running (named), 2 a
+refused value.
+"""
+
+import sys
+
+import fire
+
+from bundle.checked_run import run_checked
+from bundle.segment import VARIANTS
+
+
+def main(
+    variant: str = "hippocampus",
+    dataset_dir: str | None = None,
+    ckpt_dir: str | None = None,
+    eval_dir: str | None = None,
+    split: str = "test",
+    val_phis: list[float] | None = None,
+    method: str | None = None,
+    device: str | None = None,
+) -> None:
+    """Run configs/evaluate.json on ``split`` ("test", or "all" for every image of ``dataset_dir``);
+    ``ckpt_dir`` holds model.pt of ``method``'s architecture. None keeps a config's default."""
+    if variant not in VARIANTS:
+        print(f"error: --variant must be one of {sorted(VARIANTS)}, got {variant!r}", file=sys.stderr)
+        sys.exit(2)
+    configs = ["train.json", *VARIANTS[variant], "evaluate.json"]
+    overrides = {"dataset_dir": dataset_dir, "ckpt_dir": ckpt_dir, "eval_dir": eval_dir, "eval_split": split}
+    overrides |= {"val_phis": val_phis, "method": method, "device": device, "num_workers": 0}
+    sys.exit(run_checked("evaluating", configs, **overrides))
+
+
+if __name__ == "__main__":
+    fire.Fire(main)

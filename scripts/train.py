@@ -1,0 +1,58 @@
+"""Train the segmentation bundle with checked command-line values (see bundle/checked_run.py).
+
+Examples:
+    python scripts/train.py --dataset_dir ../shared/data/hippocampus --cpu true
+    python scripts/train.py --variant wbc --dataset_dir data/wbc --cpu true --output_dir runs/wbc
+    python scripts/train.py --variant wbc --dataset_dir data/wbc --cpu true --output_dir runs/wbc --resume true
+    torchrun --standalone --nnodes=1 --nproc_per_node=2 scripts/train.py --multi_gpu true --dataset_dir data/hippocampus
+Exit status: 0 done, 1 a bad input met while running (named), 2 a refused value.
+"""
+
+import sys
+
+import fire
+
+from bundle.checked_run import as_flag, run_checked
+from bundle.segment import VARIANTS
+
+
+def main(
+    variant: str = "hippocampus",
+    dataset_dir: str | None = None,
+    ckpt_dir: str | None = None,
+    output_dir: str | None = None,
+    cpu: bool | str = False,
+    multi_gpu: bool | str = False,
+    resume: bool | str = False,
+    method: str | None = None,
+    phi: float | None = None,
+    phi_prior: list[float] | None = None,
+    epochs: int | None = None,
+    batch_size: int | None = None,
+    lr: float | None = None,
+    seed: int | None = None,
+    pretrained: str | None = None,
+    checkpoint_interval: int | None = None,
+) -> None:
+    """Run configs/train.json for ``variant`` ("hippocampus" or "wbc"); None keeps a config's default.
+
+    ``cpu``: add configs/cpu.json; ``multi_gpu``: add configs/multi_gpu_train.json (start with torchrun);
+    ``resume``: go on from ``output_dir``/last.pt (written every ``checkpoint_interval`` epochs).
+    """
+    try:
+        if variant not in VARIANTS:
+            raise ValueError(f"--variant must be one of {sorted(VARIANTS)}, got {variant!r}")
+        cpu, multi_gpu = as_flag("cpu", cpu), as_flag("multi_gpu", multi_gpu)
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        sys.exit(2)
+    configs = ["train.json", *VARIANTS[variant], *(["cpu.json"] if cpu else [])]
+    configs += ["multi_gpu_train.json"] if multi_gpu else []
+    overrides = {"dataset_dir": dataset_dir, "ckpt_dir": ckpt_dir, "output_dir": output_dir, "resume": resume}
+    overrides |= {"method": method, "phi": phi, "phi_prior": phi_prior, "epochs": epochs, "batch_size": batch_size}
+    overrides |= {"lr": lr, "seed": seed, "pretrained": pretrained, "checkpoint_interval": checkpoint_interval}
+    sys.exit(run_checked("training", configs, **overrides))
+
+
+if __name__ == "__main__":
+    fire.Fire(main)

@@ -1,0 +1,36 @@
+import random
+
+import numpy as np
+import pytest
+import torch
+from monai.transforms import Compose, RandFlipd, RandScaleIntensityd
+
+from bundle.engine.resume import RandomStates, resumable
+
+
+def _draws(transforms: Compose) -> list[float]:
+    return [torch.rand(1).item(), np.random.rand(), random.random(), *(t.R.rand() for t in transforms.transforms)]
+
+
+def test_random_states_survive_a_weights_only_round_trip(tmp_path):
+    transforms = Compose([RandFlipd("image", prob=0.5), RandScaleIntensityd("image", factors=0.1, prob=0.5)])
+    states = RandomStates(transforms)
+    torch.save(states.state_dict(), tmp_path / "rng.pt")
+    expected = _draws(transforms)
+    states.load_state_dict(torch.load(tmp_path / "rng.pt", weights_only=True))
+    assert _draws(transforms) == expected
+
+
+def test_random_states_refuse_another_preprocessing():
+    state = RandomStates(Compose([RandFlipd("image", prob=0.5)])).state_dict()
+    with pytest.raises(ValueError, match="holds 1 random transforms, this run has 0"):
+        RandomStates(Compose([])).load_state_dict(state)
+
+
+def test_resume_needs_the_flag_and_the_file(tmp_path):
+    (tmp_path / "last.pt").touch()
+    assert resumable("true", tmp_path / "last.pt") and resumable(True, tmp_path / "last.pt")
+    assert not resumable("false", tmp_path / "last.pt")
+    assert not resumable(True, tmp_path / "none.pt")  # killed before its first checkpoint: start again
+    with pytest.raises(ValueError, match="resume must be true or false"):
+        resumable("yes", tmp_path / "last.pt")
