@@ -1,7 +1,8 @@
 """Training-step time of SSHN against a plain (Stochastic) U-Net, measured side by side.
 
-Both networks see the same phi stream and the same batch, and their steps are interleaved
-(A, B, A, B, ...) so that a noisy machine slows both alike; the ratio of the medians is the result.
+All networks see the same phi stream and the same batch, and their steps are interleaved (A, B,
+then B, A, ...: the order rotates every round) so that a noisy machine slows all alike; the ratio
+of the medians is the result.
 """
 
 import statistics
@@ -49,7 +50,10 @@ def interleaved_step_ms(
     peaks: dict[str, float | None] = dict.fromkeys(networks)
     for round_ in range(warmup + repeats):
         phi = float(prior.sample(round_))
-        for name, network in networks.items():
+        names = list(networks)
+        shift = round_ % len(names)  # rotate who goes first: the first step of a round may pay for the others
+        for name in names[shift:] + names[:shift]:
+            network = networks[name]
             if device.type == "cuda":
                 torch.cuda.reset_peak_memory_stats(device)
             synchronize()
