@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
-import SimpleITK as sitk
+import SimpleITK as sitk  # noqa: N813  (SimpleITK's own documented alias)
 
 MNI_T1 = "mni_icbm152_t1_tal_nlin_sym_09a_converted.nii.gz"
 MNI_GM = "mni_icbm152_gm_tal_nlin_sym_09a_converted.nii.gz"

@@ -24,7 +24,8 @@ def grid_subjects(grid_dir: str | Path) -> list[str]:
 def split_subjects(grid_dir: str | Path, split: str, seed: int = 0) -> list[str]:
     """The subjects of ``split`` ("train", "validation", "test", "all"): the segmentation datasets'
     seeded 64/16/20 % split, over subjects, so no subject of one split appears in another's pairs."""
-    return [item["image"] for item in split_datalist([{"image": name} for name in grid_subjects(grid_dir)], split, seed)]
+    items = [{"image": name} for name in grid_subjects(grid_dir)]
+    return [item["image"] for item in split_datalist(items, split, seed)]
 
 
 def label_ids(grid_dir: str | Path) -> list[int]:
@@ -44,7 +45,7 @@ class PairDataset(Dataset):
 
     Each item: "image" (2, *spatial) float32 = [moving, fixed]; "label" (1, *spatial) = the fixed
     image (the unsupervised target); "moving_label", "fixed_label" (1, *spatial) int64 label
-    indices into ``ids`` (0 = background).
+    indices into ``ids`` (0 = background; at most 32767 labels).
 
     Args:
         grid_dir: folder of cached ``<subject>.npz`` (see ``bundle.registration.mindboggle``).
@@ -66,7 +67,7 @@ class PairDataset(Dataset):
             unknown = set(np.unique(label).tolist()) - set(lookup)
             if unknown:
                 raise ValueError(f"{grid_dir}/{name}.npz holds label ids {sorted(unknown)[:5]} missing from ids")
-            remap = np.vectorize(lookup.get, otypes=[np.int64])
+            remap = np.vectorize(lookup.get, otypes=[np.int16])  # int16 keeps 3D volumes small; long per item
             values, inverse = np.unique(label, return_inverse=True)
             self.images.append(torch.from_numpy(image))
             self.labels.append(torch.from_numpy(remap(values)[inverse].reshape(label.shape)))
@@ -93,8 +94,8 @@ class PairDataset(Dataset):
         return {
             "image": torch.cat([self._view(self.images[moving], index), fixed_image]),
             "label": fixed_image,
-            "moving_label": self._view(self.labels[moving], index),
-            "fixed_label": self._view(self.labels[fixed], index),
+            "moving_label": self._view(self.labels[moving], index).long(),
+            "fixed_label": self._view(self.labels[fixed], index).long(),
         }
 
 

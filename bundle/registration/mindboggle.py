@@ -11,7 +11,7 @@ import logging
 from pathlib import Path
 
 import numpy as np
-import SimpleITK as sitk
+import SimpleITK as sitk  # noqa: N813  (SimpleITK's own documented alias)
 
 from bundle.registration.alignment import affine_to_template, brain_template, resample_to, template_grid
 
@@ -28,14 +28,18 @@ def subjects(data_dir: str | Path) -> list[str]:
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         raise ValueError(f"Mindboggle folder {data_dir} does not exist")
-    names = sorted(p.name for p in data_dir.iterdir() if (p / IMAGE).is_file() and (p / f"{p.name}_labels.nii.gz").is_file())
+    names = sorted(
+        path.name
+        for path in data_dir.iterdir()
+        if (path / IMAGE).is_file() and (path / f"{path.name}_labels.nii.gz").is_file()
+    )
     if not names:
         raise ValueError(f"{data_dir} holds no <subject>/{IMAGE} with <subject>/<subject>_labels.nii.gz")
     return names
 
 
 def scale_intensity(image: np.ndarray) -> np.ndarray:
-    """Divide by the 99.9th percentile of the brain (non-zero) voxels and clip to [0, 1]: robust to a few bright voxels."""
+    """Divide by the 99.9th percentile of the non-zero (brain) voxels, clip to [0, 1]: robust to a few bright voxels."""
     brain = image[image > 0]
     top = np.percentile(brain, 99.9) if brain.size else 1.0
     return np.clip(image / top, 0.0, 1.0).astype(np.float32)

@@ -55,6 +55,7 @@ class RegistrationNet(nn.Module):
         if integration_steps < 0:
             raise ValueError(f"integration_steps must be >= 0, got {integration_steps}")
         self.unet = unet
+        self.spatial_dims: int = getattr(unet, "primary", unet).spatial_dims  # SSHN and FiLM wrap a PhiUNet
         self.integration_steps = integration_steps
         self.integrate = DVF2DDF(integration_steps, padding_mode=PADDING) if integration_steps else nn.Identity()
         self.transformer = Warp(mode="bilinear", padding_mode=PADDING)

@@ -1,0 +1,73 @@
+"""Registering a moving NIfTI image onto a fixed one: the warped image and the displacement field,
+written in the fixed image's geometry."""
+
+from pathlib import Path
+
+import nibabel as nib
+import numpy as np
+import torch
+from monai.bundle import ConfigParser
+from monai.transforms import LoadImage
+
+from bundle.export import load_weights
+from bundle.registration.mindboggle import scale_intensity
+from bundle.registration.network import RegistrationNet
+from bundle.registration.warp import warp
+
+CONFIGS = Path(__file__).resolve().parents[2] / "configs"
+
+
+def load_registration_network(ckpt: str | Path, overrides: dict | None = None, device: str = "cpu") -> RegistrationNet:
+    """The network of ``configs/registration.json`` (with ``overrides``, e.g. method, spatial_dims) and
+    the weights of ``ckpt``, loaded strictly (a checkpoint of another method or size is an error)."""
+    parser = ConfigParser()
+    parser.read_config(str(CONFIGS / "registration.json"))
+    parser.update(overrides or {})
+    return load_weights(parser.get_parsed_content("network_def"), ckpt, device)
+
+
+def register_files(
+    network: RegistrationNet,
+    moving: str | Path,
+    fixed: str | Path,
+    output_dir: str | Path,
+    phi: float | None = None,
+    device: str = "cpu",
+) -> dict[str, Path]:
+    """Register ``moving`` onto ``fixed`` (NIfTI files on the same voxel grid, e.g. both affinely aligned
+    to MNI152 as in training); write ``<moving>_warped.nii.gz`` and ``<moving>_ddf.nii.gz``.
+
+    The network sees both images scaled as in training (``scale_intensity``); the moving image is
+    warped at its original intensities. The displacement is written as (*spatial, ndim) in voxels
+    of the fixed image's grid, component i along array axis i; both files carry the fixed image's
+    affine, so they overlay it in any viewer. Returns the two paths.
+    """
+    # MONAI's reader keeps the file's array order and affine (no reorientation), which is what
+    # lets the outputs reuse the fixed image's affine unchanged.
+    loader = LoadImage(image_only=True, ensure_channel_first=True)
+    moving_image, fixed_image = loader(str(moving)), loader(str(fixed))
+    ndim = network.spatial_dims
+    for path, image in ((moving, moving_image), (fixed, fixed_image)):
+        if image.dim() - 1 != ndim or image.shape[0] != 1:
+            raise ValueError(
+                f"{path}: expected a single-channel {ndim}D image for this network, got {list(image.shape)}"
+            )
+    if moving_image.shape != fixed_image.shape:
+        raise ValueError(
+            f"{moving} {list(moving_image.shape[1:])} and {fixed} {list(fixed_image.shape[1:])} must share one grid: "
+            "align both to the template first (bundle.registration.mindboggle)"
+        )
+    scaled = [torch.from_numpy(scale_intensity(image.numpy())) for image in (moving_image, fixed_image)]
+    x = torch.cat(scaled)[None].to(device)
+    network = (network if phi is None else network.materialize(phi)).to(device).eval()
+    with torch.no_grad():
+        ddf = network.displacement(x)
+        warped = warp(moving_image.as_tensor()[None].float().to(device), ddf)
+    output_dir = Path(output_dir)
+    output_dir.mkdir(parents=True, exist_ok=True)
+    stem = Path(str(moving)).name.removesuffix(".gz").removesuffix(".nii")
+    affine = np.asarray(fixed_image.affine)
+    paths = {"warped": output_dir / f"{stem}_warped.nii.gz", "ddf": output_dir / f"{stem}_ddf.nii.gz"}
+    nib.save(nib.Nifti1Image(warped[0, 0].cpu().numpy(), affine), paths["warped"])
+    nib.save(nib.Nifti1Image(np.moveaxis(ddf[0].cpu().numpy(), 0, -1), affine), paths["ddf"])
+    return paths
