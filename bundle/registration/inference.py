@@ -1,14 +1,15 @@
 """Registering a moving NIfTI image onto a fixed one: the warped image and the displacement field,
 written in the fixed image's geometry."""
 
+import os
 from pathlib import Path
 
 import nibabel as nib
 import numpy as np
 import torch
 from monai.bundle import ConfigParser
-from monai.transforms import LoadImage
 
+from bundle.data.validation import CheckedLoadImaged, check_image
 from bundle.export import load_weights
 from bundle.registration.mindboggle import scale_intensity
 from bundle.registration.network import RegistrationNet
@@ -43,15 +44,12 @@ def register_files(
     affine, so they overlay it in any viewer. Returns the two paths.
     """
     # MONAI's reader keeps the file's array order and affine (no reorientation), which is what
-    # lets the outputs reuse the fixed image's affine unchanged.
-    loader = LoadImage(image_only=True, ensure_channel_first=True)
-    moving_image, fixed_image = loader(str(moving)), loader(str(fixed))
-    ndim = network.spatial_dims
-    for path, image in ((moving, moving_image), (fixed, fixed_image)):
-        if image.dim() - 1 != ndim or image.shape[0] != 1:
-            raise ValueError(
-                f"{path}: expected a single-channel {ndim}D image for this network, got {list(image.shape)}"
-            )
+    # lets the outputs reuse the fixed image's affine unchanged. A missing, unreadable, NaN, all-zero
+    # or wrongly shaped file is one InputError naming it.
+    loaded = CheckedLoadImaged(["moving", "fixed"])({"moving": str(moving), "fixed": str(fixed)})
+    moving_image, fixed_image = loaded["moving"], loaded["fixed"]
+    for image in (moving_image, fixed_image):
+        check_image(image, network.spatial_dims, channels=1)
     if moving_image.shape != fixed_image.shape:
         raise ValueError(
             f"{moving} {list(moving_image.shape[1:])} and {fixed} {list(fixed_image.shape[1:])} must share one grid: "
@@ -68,6 +66,16 @@ def register_files(
     stem = Path(str(moving)).name.removesuffix(".gz").removesuffix(".nii")
     affine = np.asarray(fixed_image.affine)
     paths = {"warped": output_dir / f"{stem}_warped.nii.gz", "ddf": output_dir / f"{stem}_ddf.nii.gz"}
-    nib.save(nib.Nifti1Image(warped[0, 0].cpu().numpy(), affine), paths["warped"])
-    nib.save(nib.Nifti1Image(np.moveaxis(ddf[0].cpu().numpy(), 0, -1), affine), paths["ddf"])
+    _save(nib.Nifti1Image(warped[0, 0].cpu().numpy(), affine), paths["warped"])
+    _save(nib.Nifti1Image(np.moveaxis(ddf[0].cpu().numpy(), 0, -1), affine), paths["ddf"])
     return paths
+
+
+def _save(image: nib.Nifti1Image, path: Path) -> None:
+    """Through a temporary name and a rename: a killed run leaves no half-written output."""
+    temporary = path.with_name(f".partial.{path.name}")
+    try:
+        nib.save(image, temporary)
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
