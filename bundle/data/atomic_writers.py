@@ -5,6 +5,7 @@ writing leaves a truncated file that looks like a result. ``SaveImaged(writer=..
 """
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from monai.data import NibabelWriter, PILWriter
@@ -16,25 +17,27 @@ def _temporary(filename: str | os.PathLike) -> Path:
     return path.with_name(f".partial.{path.name}")
 
 
-class AtomicNibabelWriter(NibabelWriter):
-    """``NibabelWriter`` (NIfTI) through a temporary name."""
+def replace_atomically(filename: str | os.PathLike, write: Callable[[Path], None]) -> None:
+    """``write(temporary)`` to a hidden name beside ``filename``, then rename it to ``filename``; nothing is
+    left behind when ``write`` fails."""
+    temporary = _temporary(filename)
+    try:
+        write(temporary)
+        os.replace(temporary, filename)
+    finally:
+        temporary.unlink(missing_ok=True)
 
-    def write(self, filename: str | os.PathLike, verbose: bool = False, **obj_kwargs) -> None:
-        temporary = _temporary(filename)
-        try:
-            super().write(temporary, verbose=verbose, **obj_kwargs)
-            os.replace(temporary, filename)
-        finally:
-            temporary.unlink(missing_ok=True)
 
-
-class AtomicPILWriter(PILWriter):
-    """``PILWriter`` (PNG and other 2D formats) through a temporary name."""
+class _AtomicWrite:
+    """Mixin: the image writer's own ``write`` aimed at a temporary name, then renamed."""
 
     def write(self, filename: str | os.PathLike, verbose: bool = False, **kwargs) -> None:
-        temporary = _temporary(filename)
-        try:
-            super().write(temporary, verbose=verbose, **kwargs)
-            os.replace(temporary, filename)
-        finally:
-            temporary.unlink(missing_ok=True)
+        replace_atomically(filename, lambda temporary: super(_AtomicWrite, self).write(temporary, verbose, **kwargs))
+
+
+class AtomicNibabelWriter(_AtomicWrite, NibabelWriter):
+    """``NibabelWriter`` (NIfTI) through a temporary name."""
+
+
+class AtomicPILWriter(_AtomicWrite, PILWriter):
+    """``PILWriter`` (PNG and other 2D formats) through a temporary name."""

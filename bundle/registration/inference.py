@@ -1,7 +1,6 @@
 """Registering a moving NIfTI image onto a fixed one: the warped image and the displacement field,
 written in the fixed image's geometry."""
 
-import os
 from pathlib import Path
 
 import nibabel as nib
@@ -9,6 +8,7 @@ import numpy as np
 import torch
 from monai.bundle import ConfigParser
 
+from bundle.data.atomic_writers import replace_atomically
 from bundle.data.validation import CheckedLoadImaged, check_image
 from bundle.export import load_weights
 from bundle.registration.mindboggle import scale_intensity
@@ -66,16 +66,8 @@ def register_files(
     stem = Path(str(moving)).name.removesuffix(".gz").removesuffix(".nii")
     affine = np.asarray(fixed_image.affine)
     paths = {"warped": output_dir / f"{stem}_warped.nii.gz", "ddf": output_dir / f"{stem}_ddf.nii.gz"}
-    _save(nib.Nifti1Image(warped[0, 0].cpu().numpy(), affine), paths["warped"])
-    _save(nib.Nifti1Image(np.moveaxis(ddf[0].cpu().numpy(), 0, -1), affine), paths["ddf"])
+    arrays = {"warped": warped[0, 0].cpu().numpy(), "ddf": np.moveaxis(ddf[0].cpu().numpy(), 0, -1)}
+    for name, array in arrays.items():  # through a temporary name: a killed run leaves no half-written file
+        image = nib.Nifti1Image(array, affine)
+        replace_atomically(paths[name], lambda temporary, image=image: nib.save(image, temporary))
     return paths
-
-
-def _save(image: nib.Nifti1Image, path: Path) -> None:
-    """Through a temporary name and a rename: a killed run leaves no half-written output."""
-    temporary = path.with_name(f".partial.{path.name}")
-    try:
-        nib.save(image, temporary)
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)

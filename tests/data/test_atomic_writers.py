@@ -1,0 +1,29 @@
+import nibabel as nib
+import numpy as np
+import pytest
+import torch
+
+from bundle.data.atomic_writers import AtomicNibabelWriter, AtomicPILWriter, replace_atomically
+
+CASES = [(AtomicNibabelWriter, "a.nii.gz", (5, 6, 7)), (AtomicPILWriter, "a.png", (5, 6))]
+
+
+@pytest.mark.parametrize(("writer", "name", "shape"), CASES)
+def test_writers_leave_only_the_final_file(writer, name, shape, tmp_path):
+    image_writer = writer(output_dtype=np.uint8)
+    image_writer.set_data_array(torch.ones(1, *shape), channel_dim=0)
+    image_writer.set_metadata({"affine": np.eye(4), "original_affine": np.eye(4)}, resample=False)
+    image_writer.write(tmp_path / name)
+    assert [p.name for p in tmp_path.iterdir()] == [name]
+    if name.endswith(".nii.gz"):
+        assert nib.load(tmp_path / name).shape == shape
+
+
+def test_a_failed_write_leaves_nothing(tmp_path):
+    def fail(temporary):
+        temporary.write_bytes(b"half")
+        raise OSError("disk full")
+
+    with pytest.raises(OSError, match="disk full"):
+        replace_atomically(tmp_path / "out.nii.gz", fail)
+    assert list(tmp_path.iterdir()) == []
