@@ -2,13 +2,13 @@
 
 import copy
 import json
-import os
 from collections.abc import Sequence
 from pathlib import Path
 
 import torch
 from torch import nn
 
+from bundle.data.atomic_writers import replace_atomically
 from bundle.nets.conditioned import PhiConditionedUNet
 from bundle.nets.unet import PhiUNet, phi_argument
 
@@ -63,9 +63,7 @@ def export_torchscript(network: nn.Module, phi: float, path: str | Path, metadat
     scripted = torch.jit.script(deployed_network(network, phi))
     extra = {"metadata.json": json.dumps(metadata | {"phi": phi})}
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.tmp")
-    torch.jit.save(scripted, str(temporary), _extra_files=extra)
-    os.replace(temporary, path)
+    replace_atomically(path, lambda temporary: torch.jit.save(scripted, str(temporary), _extra_files=extra))
     return path
 
 
@@ -87,9 +85,7 @@ def export_onnx(network: nn.Module, phi: float, path: str | Path, input_shape: S
     onnx.helper.set_model_props(model, {"metadata.json": json.dumps(extra)})
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.tmp")
-    onnx.save(model, str(temporary))
-    os.replace(temporary, path)
+    replace_atomically(path, lambda temporary: onnx.save(model, str(temporary)))
     return path
 
 

@@ -2,12 +2,12 @@
 
 import json
 import logging
-import os
 from collections.abc import Sequence
 from pathlib import Path
 
 from ignite.engine import Engine, Events
 
+from bundle.data.atomic_writers import replace_atomically
 from bundle.engine.phi_evaluation import PhiDice
 
 logger = logging.getLogger(__name__)
@@ -16,9 +16,7 @@ logger = logging.getLogger(__name__)
 def write_atomically(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` through a temporary name, so no half-written file is ever left."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(text)
-    os.replace(temporary, path)
+    replace_atomically(path, lambda temporary: temporary.write_text(text))
 
 
 class DiceReport:
