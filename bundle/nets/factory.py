@@ -6,10 +6,14 @@ from torch import nn
 
 from bundle.engine.phi_sampler import PhiPrior
 from bundle.nets.film import FiLMUNet
+from bundle.nets.fpn import PhiFPN
+from bundle.nets.psp import PhiPSPNet
 from bundle.nets.sshn import SSHN
 from bundle.nets.unet import PhiUNet
 
 METHODS = ("sshn", "fixed", "stochastic", "film")
+# The primary networks of the architecture ablation (the paper's appendix), all phi-resizable PhiUNets.
+ARCHITECTURES: dict[str, type[PhiUNet]] = {"unet": PhiUNet, "fpn": PhiFPN, "psp": PhiPSPNet}
 
 
 def _check_method(method: str) -> None:
@@ -28,14 +32,18 @@ def build_network(
     block: str = "plain",
     hidden: Sequence[int] = (10, 100),
     per_level: bool = False,
+    architecture: str = "unet",
 ) -> nn.Module:
     """The network of ``method`` around one :class:`PhiUNet`: "sshn" (hypernetwork-predicted weights),
     "film" (own weights + FiLM), "fixed" and "stochastic" (the plain U-Net, trained at one phi or
     a phi sampled each step). ``phi`` is the default of ``forward(x)``; ``hidden`` and ``per_level``
-    configure the SSHN's hypernetwork or FiLM's MLP.
+    configure the SSHN's hypernetwork or FiLM's MLP. ``architecture`` picks the primary network:
+    "unet" (:class:`PhiUNet`), "fpn" (:class:`PhiFPN`) or "psp" (:class:`PhiPSPNet`).
     """
     _check_method(method)
-    primary = PhiUNet(spatial_dims, in_channels, out_channels, features, levels, phi, block)
+    if architecture not in ARCHITECTURES:
+        raise ValueError(f"architecture must be one of {tuple(ARCHITECTURES)}, got {architecture!r}")
+    primary = ARCHITECTURES[architecture](spatial_dims, in_channels, out_channels, features, levels, phi, block)
     if method == "sshn":
         return SSHN(primary, per_level=per_level, hidden=hidden)
     if method == "film":

@@ -79,13 +79,21 @@ class PhiUNet(nn.Module):
             ConvBlock(spatial_dims, c_in, c_out, block, negative_slope)
             for c_in, c_out in zip([in_channels, *widths[:-1]], widths, strict=True)
         )
-        # decoders[j] works at level levels-2-j: upsampled deeper features + that level's skip.
-        self.decoders = nn.ModuleList(
-            ConvBlock(spatial_dims, widths[level + 1] + widths[level], widths[level], block, negative_slope)
-            for level in reversed(range(levels - 1))
-        )
+        self._build_decoder(widths, block, negative_slope)
         self.head = conv_type(spatial_dims)(widths[0], out_channels, 1)
         init_conv(self.head, negative_slope)
+
+    def _build_decoder(self, widths: List[int], block: str, negative_slope: float) -> None:
+        """Create the modules that :meth:`decode` runs; its output has ``widths[0]`` channels (the head's input).
+
+        The hook other primary architectures (FPN, PSPNet) override; called between the encoder and
+        the head so that the U-Net's parameters draw from the random generator in their old order.
+        """
+        # decoders[j] works at level levels-2-j: upsampled deeper features + that level's skip.
+        self.decoders = nn.ModuleList(
+            ConvBlock(self.spatial_dims, widths[level + 1] + widths[level], widths[level], block, negative_slope)
+            for level in reversed(range(len(widths) - 1))
+        )
 
     def resolve_phi(self, phi: Optional[Union[float, List[float]]]) -> List[float]:
         """One checked phi per resize: the default when ``phi`` is None, a number broadcast."""
@@ -110,7 +118,14 @@ class PhiUNet(nn.Module):
             )
         if not torch.jit.is_scripting():
             check_input_dtype(x, self.head.weight)
-        sizes = level_sizes(list(x.shape[2:]), self.resolve_phi(phi))
+        return self.head(self.decode(self.encode(x, self.resolve_phi(phi))))
+
+    def encode(self, x: torch.Tensor, phis: List[float]) -> List[torch.Tensor]:
+        """The encoder's features at every level: level 0 at the input's size, level i+1 resized by ``phis[i]``.
+
+        Shapes: (N, in_channels, *spatial) -> one (N, features[i], *size_i) per level.
+        """
+        sizes = level_sizes(list(x.shape[2:]), phis)
         skips: List[torch.Tensor] = []
         h = x
         for level, encoder in enumerate(self.encoders):
@@ -118,7 +133,15 @@ class PhiUNet(nn.Module):
                 h = resize(h, sizes[level])
             h = encoder(h)
             skips.append(h)
+        return skips
+
+    def decode(self, skips: List[torch.Tensor]) -> torch.Tensor:
+        """The U-Net decoder: from the deepest level up, upsample to the next skip's size, concatenate, convolve.
+
+        Shapes: the :meth:`encode` features -> (N, features[0], *spatial), at level 0's (the input's) size.
+        """
+        h = skips[-1]
         for j, decoder in enumerate(self.decoders):
             skip = skips[self.num_resizes - 1 - j]
             h = decoder(torch.cat([resize(h, list(skip.shape[2:])), skip], dim=1))
-        return self.head(h)
+        return h

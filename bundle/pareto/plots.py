@@ -27,7 +27,7 @@ def plot_sweeps(sweeps: Mapping[str, Sequence[dict]], labels: Sequence[str], out
     axis.set(xlabel="phi (rescaling factor)", ylabel="mean foreground Dice", title="Dice against phi")
     axis.grid(alpha=0.3)
     axis.legend()
-    paths.append(_save(figure, output_dir / "dice_vs_phi.png"))
+    paths.append(save_figure(figure, output_dir / "dice_vs_phi.png"))
 
     figure, axis = plt.subplots(figsize=(5, 3.5))
     for method, rows in sweeps.items():
@@ -38,7 +38,7 @@ def plot_sweeps(sweeps: Mapping[str, Sequence[dict]], labels: Sequence[str], out
     axis.set_title("Dice against cost (lines: Pareto frontier)")
     axis.grid(alpha=0.3)
     axis.legend()
-    paths.append(_save(figure, output_dir / "dice_vs_gflops.png"))
+    paths.append(save_figure(figure, output_dir / "dice_vs_gflops.png"))
 
     figure, axis = plt.subplots(figsize=(5, 3.5))
     for method, rows in sweeps.items():
@@ -48,11 +48,11 @@ def plot_sweeps(sweeps: Mapping[str, Sequence[dict]], labels: Sequence[str], out
     axis.set(xlabel="phi (rescaling factor)", ylabel="Dice", title="Dice per label against phi")
     axis.grid(alpha=0.3)
     axis.legend(fontsize="small")
-    paths.append(_save(figure, output_dir / "dice_per_label.png"))
+    paths.append(save_figure(figure, output_dir / "dice_per_label.png"))
     return paths
 
 
-def _save(figure: plt.Figure, path: Path) -> Path:
+def save_figure(figure: plt.Figure, path: Path) -> Path:
     figure.tight_layout()
     figure.savefig(path, dpi=120)
     plt.close(figure)

@@ -32,6 +32,20 @@ def median_latency_ms(network: nn.Module, input_shape: Sequence[int], repeats: i
     return statistics.median(times)
 
 
+def segment_dice(network: nn.Module, data: Iterable[dict], num_classes: int, device: torch.device | str = "cpu") -> dict:
+    """Dice of ``network(image)`` (at its default phi) on every batch of ``data`` (dicts with "image", "label"):
+    {"mean": mean foreground Dice, "per_label": [Dice per foreground label]}.
+    """
+    metric = PhiDice([0.0], num_classes)  # one slot: the network runs at its own default phi
+    metric.reset()
+    with torch.no_grad():
+        for batch in data:
+            image, label = default_prepare_batch(batch, device)
+            metric.update(({0.0: network(image).argmax(dim=1, keepdim=True)}, label))
+    metric.compute()
+    return metric.table[0.0]
+
+
 def _distributed() -> bool:
     return dist.is_available() and dist.is_initialized()
 
@@ -60,14 +74,7 @@ def sweep(
     mine = list(phis)[dist.get_rank() :: dist.get_world_size()] if _distributed() else list(phis)
     for phi in tqdm(mine, desc="phi sweep", unit="phi"):
         deployed = deployed_network(network, float(phi)).to(device)
-        metric = PhiDice([float(phi)], num_classes)
-        metric.reset()
-        with torch.no_grad():
-            for batch in data:
-                image, label = default_prepare_batch(batch, device)
-                metric.update(({float(phi): deployed(image).argmax(dim=1, keepdim=True)}, label))
-        metric.compute()
-        table = metric.table[float(phi)]
+        table = segment_dice(deployed, data, num_classes, device)
         batch_shape = (latency_batch, *input_shape[1:])
         rows.append(
             {

@@ -1,0 +1,144 @@
+"""The benchmark as one object: each part of the paper's experiments a method, the report at the end.
+
+Every part trains what it needs through :func:`~bundle.benchmark.runs.run_all` (finished runs are read
+back, not repeated), writes its JSON and figure to ``report_dir`` and returns its numbers.
+"""
+
+import json
+import subprocess
+from pathlib import Path
+
+from bundle.benchmark import plan
+from bundle.benchmark.analyses.ablation import ablation
+from bundle.benchmark.analyses.per_level import per_level
+from bundle.benchmark.analyses.prior_width import prior_width
+from bundle.benchmark.analyses.transfer import weight_transfer
+from bundle.benchmark.analyses.variation import weight_variation
+from bundle.benchmark.plots import method_figures
+from bundle.benchmark.profiles import get_profile
+from bundle.benchmark.report import write_report
+from bundle.benchmark.runs import RunSpec, run_all, trained_run
+from bundle.benchmark.tables import dice_table, time_table
+from bundle.engine.dice_report import write_atomically
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class Benchmark:
+    """The paper's experiments on ``dataset`` ("wbc" or "hippocampus") with ``profile`` ("tiny", "quick", "full").
+
+    Runs (checkpoints, logs) go to ``<output_dir>/runs``; tables, figures, analyses and report.md to
+    ``report_dir`` (default ``output_dir``).
+    """
+
+    def __init__(
+        self,
+        dataset: str = "wbc",
+        profile: str = "quick",
+        dataset_dir: str = "../shared/data/wbc",
+        output_dir: str = "eval/benchmark",
+        report_dir: str | None = None,
+    ) -> None:
+        self.dataset, self.profile = dataset, get_profile(profile)
+        if not Path(dataset_dir).is_dir():
+            raise FileNotFoundError(
+                f"dataset folder {dataset_dir} does not exist (download it with scripts/download.py)"
+            )
+        self.dataset_dir = str(Path(dataset_dir).resolve())
+        self.output_dir = Path(output_dir)
+        self.report_dir = Path(report_dir or output_dir)
+
+    def _run(self, specs: list[RunSpec]) -> dict[str, dict]:
+        unique = list({spec.name: spec for spec in specs}.values())
+        results = run_all(unique, self.profile, self.dataset, self.dataset_dir, self.output_dir)
+        return {result["name"]: result for result in results}
+
+    def _write(self, name: str, content: dict | list) -> None:
+        write_atomically(self.report_dir / f"{name}.json", json.dumps(content, indent=2))
+
+    def _network(self, spec: RunSpec) -> tuple:
+        return trained_run(spec, self.profile, self.dataset, self.dataset_dir, self.output_dir)
+
+    def methods(self) -> dict:
+        """Table 1 (test Dice per method and phi over seeds) and Table 3 (training time), with the two figures."""
+        results = self._run(plan.method_runs(self.profile))
+        tables = {"dice": dice_table(results.values()), "time": time_table(results.values())}
+        self._write("methods", tables)
+        method_figures(tables["dice"], self.report_dir)
+        return tables
+
+    def prior_width(self) -> dict:
+        """SSHN on U(0.5 - r, 0.5 + r) at phi = 0.5 against the plain U-Net (Figure 8)."""
+        runs = plan.prior_width_runs(self.profile)
+        summary = prior_width(runs, self._run(runs), self.report_dir)
+        self._write("prior_width", summary)
+        return summary
+
+    def transfer(self) -> dict:
+        """Weights made for phi' = 0.5 (SSHN's and a Fixed network's) tested at other phi (Figure 9)."""
+        seed = self.profile.seeds[0]
+        sshn_spec, fixed_spec = plan.conditioned_run("sshn", seed, self.profile), plan.fixed_run(0.5, seed)
+        self._run([sshn_spec, fixed_spec])
+        sshn, data, input_shape, num_classes = self._network(sshn_spec)
+        fixed = self._network(fixed_spec)[0]
+        summary = weight_transfer(
+            sshn, fixed, data, self.profile.transfer_phis, num_classes, input_shape, self.report_dir
+        )
+        self._write("transfer", summary)
+        return summary
+
+    def variation(self) -> list[dict]:
+        """Coefficient of variation of every predicted tensor across phi (Figure 14)."""
+        spec = plan.conditioned_run("sshn", self.profile.seeds[0], self.profile)
+        self._run([spec])
+        rows = weight_variation(self._network(spec)[0], self.profile.variation_phis, self.report_dir)
+        self._write("variation", rows)
+        return rows
+
+    def per_level(self) -> dict:
+        """One phi per resizing level on a grid, its Pareto frontier against one phi (Figures 12, 13)."""
+        grid_spec, single_spec = plan.per_level_runs(self.profile)
+        results = self._run([grid_spec, single_spec])
+        summary = per_level(results[grid_spec.name], results[single_spec.name], self.report_dir)
+        self._write("per_level", summary)
+        return summary
+
+    def ablation(self) -> dict:
+        """Residual, SE, FPN and PSPNet primaries: each SSHN against its Fixed networks (Figure 10)."""
+        runs = plan.ablation_runs(self.profile)
+        summary = ablation(runs, self._run([spec for specs in runs.values() for spec in specs]), self.report_dir)
+        self._write("ablation", summary)
+        return summary
+
+    def report(self) -> Path:
+        """report.md in ``report_dir`` from whatever parts have been run."""
+        parts = {}
+        for name in ("methods", "prior_width", "transfer", "variation", "per_level", "ablation"):
+            path = self.report_dir / f"{name}.json"
+            if path.is_file():
+                parts[name] = json.loads(path.read_text())
+        return write_report(parts, self.dataset, self.profile, _git_commit(), self.report_dir)
+
+    def all(self) -> Path:
+        """Every part, training all their runs first in one pool (``profile.jobs`` at a time), then the report."""
+        self._run(
+            [
+                *plan.method_runs(self.profile),
+                *plan.prior_width_runs(self.profile),
+                *plan.per_level_runs(self.profile),
+                *(spec for specs in plan.ablation_runs(self.profile).values() for spec in specs),
+            ]
+        )
+        for part in (self.methods, self.prior_width, self.transfer, self.variation, self.per_level, self.ablation):
+            part()
+        return self.report()
+
+
+def _git_commit() -> str:
+    """The commit the benchmark ran from, "+ changes" when the tree differs from it; "unknown" outside git."""
+    try:
+        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True)
+        dirty = subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True, check=True)
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return commit.stdout.strip() + (" + uncommitted changes" if dirty.stdout.strip() else "")

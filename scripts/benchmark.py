@@ -1,0 +1,21 @@
+"""Reproduce the paper's experiments on real data: train every method, test it per phi, run the analyses, report.
+
+Examples:
+    python scripts/benchmark.py --dataset wbc --profile quick --dataset_dir ../shared/data/wbc \
+        --output_dir eval/benchmark/wbc_quick --report_dir docs/results/benchmark/wbc_quick all
+    python scripts/benchmark.py --profile quick --output_dir eval/benchmark/wbc_quick methods   # Table 1 and 3 only
+    python scripts/benchmark.py --profile quick --output_dir eval/benchmark/wbc_quick prior_width
+    python scripts/benchmark.py --dataset hippocampus --profile full --dataset_dir data/hippocampus all  # GPU
+
+Parts: methods (Tables 1, 3; Figures 3, 6, 7), prior_width (Figure 8), transfer (Figure 9), variation
+(Figure 14), per_level (Figures 12, 13), ablation (Figure 10), report, all. A part trains only runs that
+have not finished in ``output_dir``; an interrupted run resumes from its last checkpoint. Profiles:
+tiny (tests), quick (2 CPU cores, about an hour), full (the paper's budget, for a GPU).
+"""
+
+import fire
+
+from bundle.benchmark.suite import Benchmark
+
+if __name__ == "__main__":
+    fire.Fire(Benchmark)

@@ -1,0 +1,111 @@
+"""The benchmark's smallest configuration end to end on generated data, and its parts' arithmetic."""
+
+import json
+
+import pytest
+
+from bundle.benchmark import plan
+from bundle.benchmark.profiles import get_profile
+from bundle.benchmark.report import _usable_range
+from bundle.benchmark.suite import Benchmark
+from bundle.benchmark.tables import dice_table, time_table
+from tests.data.test_datalist import make_wbc
+
+
+@pytest.fixture(scope="module")
+def finished(tmp_path_factory):
+    root = tmp_path_factory.mktemp("benchmark")
+    data = make_wbc(root / "wbc", count=5)
+    benchmark = Benchmark("wbc", "tiny", str(data), str(root / "out"), str(root / "report"))
+    benchmark.all()
+    return benchmark, root
+
+
+def test_report_has_every_method_and_phi(finished):
+    _, root = finished
+    profile = get_profile("tiny")
+    tables = json.loads((root / "report" / "methods.json").read_text())
+    cells = {(row["method"], row["phi"]) for row in tables["dice"]}
+    for method in plan.CONDITIONED:
+        assert {(method, phi) for phi in profile.eval_phis} <= cells
+    assert {("fixed", phi) for phi in profile.fixed_phis} <= cells
+    assert all(row["seeds"] == len(profile.seeds) for row in tables["dice"])
+    report = (root / "report" / "report.md").read_text()
+    for heading in ("Table 1", "Table 3", "Figure 8", "Figure 9", "Figure 14", "Figures 12, 13", "Figure 10"):
+        assert heading in report
+    for figure in (
+        "dice_vs_phi",
+        "dice_vs_gflops",
+        "prior_width",
+        "weight_transfer",
+        "weight_variation",
+        "per_level",
+        "ablation_unet",
+        "ablation_residual",
+    ):
+        assert (root / "report" / f"{figure}.png").stat().st_size > 0
+
+
+def test_a_finished_run_is_not_repeated(finished):
+    benchmark, root = finished
+    result = root / "out" / "runs" / "sshn_seed0" / "result.json"
+    before = result.stat().st_mtime_ns
+    benchmark.methods()
+    assert result.stat().st_mtime_ns == before
+
+
+def test_seeds_share_one_split_and_vary_the_training(finished):
+    _, root = finished
+    seed0 = json.loads((root / "out" / "runs" / "sshn_seed0" / "result.json").read_text())
+    seed1 = json.loads((root / "out" / "runs" / "sshn_seed1" / "result.json").read_text())
+    assert seed0["seed"] == 0 and seed1["seed"] == 1
+    assert [r["gflops"] for r in seed0["rows"]] == [r["gflops"] for r in seed1["rows"]]
+
+
+def _result(method, seed, phi, dice, seconds, name=None):
+    return {
+        "name": name or f"{method}{phi}{seed}",
+        "method": method,
+        "seed": seed,
+        "train_seconds": seconds,
+        "epochs": 10,
+        "resumed": False,
+        "rows": [{"phi": phi, "mean_dice": dice, "gflops": 1.0}],
+    }
+
+
+def test_tables_average_over_seeds_and_scale_the_fixed_set_to_eleven():
+    results = [
+        _result("sshn", 0, 0.5, 0.8, 60),
+        _result("sshn", 1, 0.5, 0.9, 120),
+        _result("fixed", 0, 0.0, 0.5, 30),
+        _result("fixed", 0, 0.5, 0.7, 90),
+    ]
+    dice = {(row["method"], row["phi"]): row for row in dice_table(results)}
+    assert dice[("sshn", 0.5)]["dice"] == pytest.approx(0.85)
+    assert dice[("sshn", 0.5)]["std"] == pytest.approx(0.0707, abs=1e-4)
+    assert dice[("fixed", 0.0)]["seeds"] == 1
+    time = {row["method"]: row for row in time_table(results)}
+    assert time["sshn"]["minutes"] == pytest.approx(1.5)
+    assert time["fixed set (2 networks)"]["minutes"] == pytest.approx(2.0)
+    assert time["fixed set (scaled to 11)"]["minutes"] == pytest.approx(11.0)
+
+
+@pytest.mark.parametrize(
+    ("dice", "expected"),
+    [
+        ([0.1, 0.5, 0.9, 0.89, 0.5], (0.5, 0.75)),
+        ([0.9, 0.9, 0.9, 0.9, 0.9], (0.0, 1.0)),
+        ([0.1, 0.2, 0.9, 0.3, 0.2], (0.5, 0.5)),
+    ],
+)
+def test_usable_range_is_the_interval_around_the_source_phi(dice, expected):
+    rows = [{"phi": phi, "dice": d} for phi, d in zip([0.0, 0.25, 0.5, 0.75, 1.0], dice, strict=True)]
+    assert _usable_range(rows) == expected
+
+
+def test_unknown_profile_and_missing_dataset_are_clear_errors(tmp_path):
+    with pytest.raises(ValueError, match="profile must be one of"):
+        get_profile("huge")
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        Benchmark("wbc", "tiny", str(tmp_path / "nowhere"))
