@@ -1,13 +1,15 @@
 """Segmenting a file or a folder with a trained bundle model at a chosen phi, one bad file at a time."""
 
+import copy
 import json
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import torch
 from monai.bundle import ConfigParser
+from monai.inferers import Inferer, SimpleInferer, SlidingWindowInferer
 from torch import nn
 from tqdm import tqdm
 
@@ -47,6 +49,48 @@ def choose_phi(
     return row["phi"], row
 
 
+class VolumeSlidingWindowInferer(SlidingWindowInferer):
+    """MONAI's :class:`~monai.inferers.SlidingWindowInferer` with the window clipped to each input's size.
+
+    A window dimension longer than the input's is cut to the input's length instead of MONAI's zero
+    padding: the network then sees the image as it is (no padded border, which shifts the logits near
+    it), and a window covering the whole volume gives exactly whole-volume inference.
+    """
+
+    def __call__(self, inputs: torch.Tensor, network: Callable[..., torch.Tensor], *args, **kwargs) -> torch.Tensor:
+        """Logits (N, classes, *spatial) of ``inputs`` (N, C, *spatial), stitched from windows of ``network``."""
+        clipped = copy.copy(self)  # a per-call roi; the inferer itself stays as configured
+        clipped.roi_size = [min(roi, size) for roi, size in zip(self.roi_size, inputs.shape[2:], strict=True)]
+        return SlidingWindowInferer.__call__(clipped, inputs, network, *args, **kwargs)
+
+
+def make_inferer(
+    roi_size: Sequence[int] | None = None, overlap: float = 0.25, spatial_dims: int = 3, sw_batch_size: int = 1
+) -> Inferer:
+    """Whole-image inference (``roi_size`` None, the default), or sliding windows of ``roi_size`` voxels.
+
+    Sliding windows bound the memory of one forward pass by the window's size, not the volume's (see
+    docs/performance.md for the measured time and memory); windows overlap by ``overlap`` (a fraction
+    of the window, in [0, 1)) and are blended with equal weights; ``sw_batch_size`` windows per forward
+    pass. ``roi_size`` needs one positive size per spatial dimension (``spatial_dims``); dimensions
+    longer than an image are clipped to it (:class:`VolumeSlidingWindowInferer`).
+    """
+    if roi_size is None:
+        return SimpleInferer()
+    sizes = list(roi_size) if isinstance(roi_size, Sequence) and not isinstance(roi_size, str) else None
+    if (
+        sizes is None
+        or len(sizes) != spatial_dims
+        or not all(isinstance(size, int) and not isinstance(size, bool) and size > 0 for size in sizes)
+    ):
+        raise ValueError(f"roi_size must be a list of {spatial_dims} positive integers (voxels), got {roi_size!r}")
+    if isinstance(overlap, bool) or not isinstance(overlap, int | float) or not 0 <= overlap < 1:
+        raise ValueError(f"sliding-window overlap must be a number in [0, 1), got {overlap!r}")
+    if isinstance(sw_batch_size, bool) or not isinstance(sw_batch_size, int) or sw_batch_size < 1:
+        raise ValueError(f"sw_batch_size must be a positive integer, got {sw_batch_size!r}")
+    return VolumeSlidingWindowInferer(sizes, sw_batch_size=sw_batch_size, overlap=float(overlap))
+
+
 @dataclass
 class SegmentationRun:
     """What a folder run did: files written, and the files that failed with their reason."""
@@ -79,14 +123,16 @@ def segment(
     output_dir: str | Path,
     device: str = "cpu",
     in_channels: int | None = None,
+    inferer: Inferer | None = None,
 ) -> SegmentationRun:
     """Label maps for ``files`` in ``output_dir`` by a network deployed at one phi (see
     :func:`bundle.export.deployed_network`, or an exported TorchScript file); the input geometry is kept
     (see ``bundle.data.transforms.inference_postprocessing``). Each image is checked once loaded (see
     ``bundle.data.validation``; ``in_channels`` None: any channel count); a file that fails is recorded
     with one line saying why, and skipped. Label maps are written to a temporary name and renamed.
+    ``inferer``: how the network runs on each image (:func:`make_inferer`); None: the whole image at once.
     """
-    deployed = deployed.to(device)
+    deployed, inferer = deployed.to(device), inferer or SimpleInferer()
     pre = preprocessing(dataset, "infer", spatial_size, in_channels=in_channels)
     post = inference_postprocessing(dataset, pre, str(output_dir))
     result, start = SegmentationRun(), time.perf_counter()
@@ -94,7 +140,7 @@ def segment(
         try:
             sample = pre({"image": file})
             with torch.no_grad():
-                sample["pred"] = deployed(sample["image"][None].to(device))[0].cpu()
+                sample["pred"] = inferer(sample["image"][None].to(device), deployed)[0].cpu()
             post(sample)
             result.written.append(file)
         except Exception as error:  # a bad file is reported by name and the rest go on

@@ -5,19 +5,24 @@ Examples:
     python scripts/benchmark_speed.py training --dims "[2]" --batches "[1,16,64]" --repeats 20 --device cuda
     python scripts/benchmark_speed.py inference --variants "[fp32,channels_last,bf16]"
     python scripts/benchmark_speed.py accuracy --variant wbc --dataset_dir ../shared/data/wbc --phi 0.25
+    python scripts/benchmark_speed.py sliding --shape "[1,1,160,192,160]" --rois "[[64,64,64],[96,96,96]]"
 training: for every dimension and batch size, the median step time of each network and its ratio to
 the Stochastic U-Net's (same phi stream, same batch, steps interleaved), the hypernetwork's size
 against the U-Net's, and, on CUDA, peak memory.
 inference: for every phi, the deployed U-Net's latency (batch 1) and throughput (batch --batch) for
 each execution variant (bundle.perf.inference_speed) against fp32 eager, with GFLOPs and GFLOP/s.
 accuracy: test-split Dice of a trained model at one phi run as each variant (does bf16 keep Dice?).
+sliding: whole-volume against sliding-window inference of a large synthetic volume: time, peak memory
+(each setting in its own process) and the share of voxels whose label agrees with the whole volume's.
 All write their rows as JSON to --output.
 """
 
 import json
+import tempfile
 from pathlib import Path
 
 import fire
+import numpy as np
 import torch
 from monai.data import DataLoader, Dataset
 
@@ -27,8 +32,8 @@ from bundle.export import deployed_network
 from bundle.flops import count_flops
 from bundle.nets.factory import build_network
 from bundle.pareto.report import hardware
-from bundle.pareto.sweep import median_latency_ms
-from bundle.perf.inference_speed import FastNetwork, dice_by_variant
+from bundle.perf.inference_speed import FastNetwork, dice_by_variant, interleaved_latency_ms
+from bundle.perf.sliding_window import measure_in_subprocess
 from bundle.perf.step_time import interleaved_step_ms
 from bundle.segment import load_bundle_network
 
@@ -77,39 +82,71 @@ def inference(
     phis: list[float] = (0.0, 0.25, 0.5),
     variants: list[str] = ("fp32", "channels_last", "bf16"),
     features: int = 16,
+    levels: int = 5,
+    in_channels: int = 1,
     batch: int = 16,
     repeats: int = 10,
     device: str = "cpu",
     output: str = "eval/benchmark_inference.json",
 ) -> None:
-    """Latency and throughput of the network deployed at each phi, per execution variant."""
+    """Latency and throughput of the network deployed at each phi, per execution variant.
+
+    The first variant is the reference of the speed-ups. For one dimension, the passes of every
+    (phi, variant) pair are interleaved (``bundle.perf.inference_speed.interleaved_latency_ms``), so both
+    the speed-ups and latency(phi) / latency(largest phi) are ratios of runs under the same load.
+    ``warmup_s``: the first pass at each batch size, which for "compiled" is the compilation (a new
+    batch size compiles again).
+    """
     rows = []
     for ndim in dims:
-        sshn = build_network("sshn", ndim, 1, 3, features, hidden=HEADS["compact"])
+        sshn = build_network("sshn", ndim, in_channels, 3, features, levels=levels, hidden=HEADS["compact"])
+        single, many = [1, in_channels, *SIZES[ndim]], [batch, in_channels, *SIZES[ndim]]
+        deployed = {phi: deployed_network(sshn, phi).to(device) for phi in phis}
+        fast = {(phi, variant): FastNetwork(deployed[phi], variant).eval() for phi in phis for variant in variants}
+        first = interleaved_latency_ms(fast, single, repeats)
+        batched = interleaved_latency_ms(fast, many, repeats)
+        x = torch.randn(single, device=device)
         for phi in phis:
-            deployed = deployed_network(sshn, phi).to(device)
-            single, many = [1, 1, *SIZES[ndim]], [batch, 1, *SIZES[ndim]]
-            gflops = count_flops(deployed, single) / 1e9
-            reference = None
+            gflops = count_flops(deployed[phi], single) / 1e9
+            with torch.no_grad():
+                expected = deployed[phi](x)
+                errors = {variant: (fast[phi, variant](x) - expected).abs().max().item() for variant in variants}
+            reference = first[phi, variants[0]]["ms"], batched[phi, variants[0]]["ms"] / batch
             for variant in variants:
-                fast = FastNetwork(deployed, variant).eval()
-                with torch.no_grad():
-                    x = torch.randn(single, device=device)
-                    error = (fast(x) - deployed(x)).abs().max().item()
-                latency = median_latency_ms(fast, single, repeats)
-                per_image = median_latency_ms(fast, many, repeats) / batch
-                reference = reference or (latency, per_image)
+                latency, per_image = first[phi, variant]["ms"], batched[phi, variant]["ms"] / batch
                 row = {"dims": ndim, "phi": phi, "variant": variant, "gflops": gflops, "latency_ms": latency}
                 row |= {"images_per_s": 1e3 / per_image, "gflop_per_s": gflops * 1e3 / per_image}
                 row |= {"speedup_batch1": reference[0] / latency, "speedup_batch": reference[1] / per_image}
-                row["max_abs_logit_error"] = error
+                row |= {"warmup_s_batch1": first[phi, variant]["warmup_s"]}
+                row |= {"warmup_s_batch": batched[phi, variant]["warmup_s"], "max_abs_logit_error": errors[variant]}
                 rows.append(row)
                 print(
                     f"{ndim}D phi {phi:.2f} {variant:13s} {gflops:6.2f} GFLOPs  batch 1 {latency:8.2f} ms "
                     f"(x{row['speedup_batch1']:.2f})  batch {batch} {row['images_per_s']:8.1f} img/s "
-                    f"(x{row['speedup_batch']:.2f}, {row['gflop_per_s']:.0f} GFLOP/s)  max |logit error| {error:.1e}"
+                    f"(x{row['speedup_batch']:.2f}, {row['gflop_per_s']:.0f} GFLOP/s)  "
+                    f"max |logit error| {errors[variant]:.1e}"
+                    f"  first pass {row['warmup_s_batch1']:.1f} s / {row['warmup_s_batch']:.1f} s"
                 )
-    _write({"features": features, "batch": batch, "repeats": repeats, "rows": rows}, output)
+    _relative_to_largest_phi(rows, batch)
+    report = {"features": features, "levels": levels, "in_channels": in_channels, "sizes": SIZES}
+    _write(report | {"batch": batch, "repeats": repeats, "rows": rows}, output)
+
+
+def _relative_to_largest_phi(rows: list[dict], batch: int) -> None:
+    """Add latency(phi) / latency(phi_max) and FLOPs(phi) / FLOPs(phi_max) to every row (phi_max: the
+    largest phi measured, 0.5 by default), per dimension and variant, and print them: does latency
+    follow FLOPs? ``latency_ratio_batch`` compares the time per image at batch ``batch``."""
+    for row in rows:
+        group = [other for other in rows if (other["dims"], other["variant"]) == (row["dims"], row["variant"])]
+        top = max(group, key=lambda other: other["phi"])
+        row["flops_ratio"] = row["gflops"] / top["gflops"]
+        row["latency_ratio"] = row["latency_ms"] / top["latency_ms"]
+        row["latency_ratio_batch"] = top["images_per_s"] / row["images_per_s"]
+        print(
+            f"{row['dims']}D {row['variant']:13s} phi {row['phi']:.2f} / phi {top['phi']:.2f}: "
+            f"FLOPs x{row['flops_ratio']:.3f}  latency x{row['latency_ratio']:.3f} (batch 1), "
+            f"x{row['latency_ratio_batch']:.3f} (batch {batch})"
+        )
 
 
 def accuracy(
@@ -138,6 +175,51 @@ def accuracy(
     _write({"variant": variant, "phi": phi, "images": len(files), "dice": table}, output)
 
 
+def sliding(
+    variant: str = "hippocampus",
+    phi: float = 0.5,
+    shape: list[int] = (1, 1, 160, 192, 160),
+    rois: list[list[int]] = ((64, 64, 64), (96, 96, 96)),
+    overlap: float = 0.25,
+    repeats: int = 2,
+    output: str = "eval/benchmark_sliding.json",
+) -> None:
+    """Whole-volume inference against sliding windows of each roi in ``rois`` on one synthetic volume of
+    ``shape`` (N, C, *spatial), with the shipped weights of ``variant`` at ``phi``, on CPU.
+
+    Each setting runs in a fresh process (``bundle.perf.sliding_window``): the median of ``repeats``
+    passes after one warm-up, the resident memory before the first pass and the process's peak; the
+    ratios are against the whole volume's time and its memory increase over the baseline.
+    """
+    settings = [None, *[list(roi) for roi in rois]]
+    rows = []
+    with tempfile.TemporaryDirectory() as folder:
+        for index, roi in enumerate(settings):
+            labels_path = str(Path(folder) / f"{index}.npy")
+            setting = {"variant": variant, "phi": phi, "shape": list(shape), "roi_size": roi, "overlap": overlap}
+            measured = measure_in_subprocess(setting | {"repeats": repeats, "labels_path": labels_path})
+            labels = np.load(labels_path)
+            if roi is None:
+                whole, whole_labels = measured, labels
+            row = {
+                "roi_size": roi,
+                "overlap": overlap,
+                **measured,
+                "increase_mib": measured["peak_mib"] - measured["baseline_mib"],
+            }
+            row |= {"time_ratio": measured["ms"] / whole["ms"], "peak_ratio": measured["peak_mib"] / whole["peak_mib"]}
+            row |= {"increase_ratio": row["increase_mib"] / (whole["peak_mib"] - whole["baseline_mib"])}
+            row["label_agreement"] = float((labels == whole_labels).mean())
+            rows.append(row)
+            name = "whole volume" if roi is None else f"windows {'x'.join(map(str, roi))}"
+            print(
+                f"{name:20s} {row['ms'] / 1e3:7.2f} s (x{row['time_ratio']:.2f})  peak {row['peak_mib']:7.0f} MiB "
+                f"(x{row['peak_ratio']:.2f}), +{row['increase_mib']:.0f} MiB over {row['baseline_mib']:.0f} "
+                f"(x{row['increase_ratio']:.2f})  labels agree on {row['label_agreement']:.2%} of voxels"
+            )
+    _write({"variant": variant, "phi": phi, "shape": list(shape), "repeats": repeats, "rows": rows}, output)
+
+
 def _write(report: dict, output: str) -> None:
     report = {"hardware": hardware(), **report}
     Path(output).parent.mkdir(parents=True, exist_ok=True)
@@ -146,4 +228,4 @@ def _write(report: dict, output: str) -> None:
 
 
 if __name__ == "__main__":
-    fire.Fire({"training": training, "inference": inference, "accuracy": accuracy})
+    fire.Fire({"training": training, "inference": inference, "accuracy": accuracy, "sliding": sliding})

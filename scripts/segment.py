@@ -6,6 +6,7 @@ Examples:
     python scripts/segment.py cells/ out/ --variant wbc --ckpt models/wbc/model.pt --max_dice_drop 0.01 \\
         --sweep docs/results/wbc/sweep.json
     python scripts/segment.py scans/ out/ --ckpt hippocampus_phi0.25.ts   # an exported network (scripts/export.py)
+    python scripts/segment.py big_scans/ out/ --roi_size "[64,64,64]" --overlap 0.25   # sliding windows: less memory
 Exit status: 0 when every file was written, 1 when some failed (each named), 2 on a usage error.
 """
 
@@ -14,7 +15,7 @@ import sys
 import fire
 
 from bundle.export import deployed_network, load_exported
-from bundle.segment import choose_phi, input_files, load_bundle_network, segment
+from bundle.segment import choose_phi, input_files, load_bundle_network, make_inferer, segment
 
 
 def _exported(ckpt: str, phi: float | None, budgets: list, device: str) -> tuple:
@@ -36,11 +37,16 @@ def main(
     max_latency_ms: float | None = None,
     max_dice_drop: float | None = None,
     device: str = "cpu",
+    roi_size: list[int] | None = None,
+    overlap: float = 0.25,
 ) -> None:
     """Write <name>_seg label maps of every image in INPUT to OUTPUT_DIR at the phi given or chosen.
 
     ``ckpt``: a bundle checkpoint of ``variant`` (default: the shipped weights), or a ``.ts`` file from
-    scripts/export.py, which carries its own phi, dataset and input size.
+    scripts/export.py, which carries its own phi, dataset and input size. ``roi_size``: run the network
+    on sliding windows of this many voxels per spatial dimension, overlapping by ``overlap`` (a fraction
+    of the window), instead of the whole image at once: for volumes too large for memory (slower; see
+    docs/performance.md).
     """
     try:
         files = input_files(input)
@@ -54,6 +60,7 @@ def main(
             deployed = deployed_network(network, chosen)
             keys = ("dataset_name", "spatial_size", "in_channels")
             dataset, size, channels = (parser.get_parsed_content(key) for key in keys)
+        inferer = make_inferer(roi_size, overlap, len(size))
     except (ValueError, FileNotFoundError) as error:
         print(f"error: {error}", file=sys.stderr)
         sys.exit(2)
@@ -61,7 +68,7 @@ def main(
         print(f"phi {chosen:g}: {row['gflops']:.3f} GFLOPs, Dice {row['mean_dice']:.4f} on the sweep's data")
     else:
         print(f"phi {chosen:g}")
-    run = segment(deployed, files, dataset, size, output_dir, device, channels)
+    run = segment(deployed, files, dataset, size, output_dir, device, channels, inferer)
     print(f"{len(run.written)} label maps in {output_dir}, {run.seconds_per_image * 1e3:.0f} ms per image")
     for file, reason in run.failed:
         print(f"failed: {file}: {reason}", file=sys.stderr)

@@ -1,13 +1,16 @@
 """Ways to run a deployed (fixed-phi) network faster, each checked against plain fp32 eager execution.
 
-Every variant wraps the same :class:`~bundle.nets.unet.PhiUNet`; ``bundle.pareto.sweep.median_latency_ms``
-times them on identical inputs, so their speed-ups are measured side by side.
+Every variant wraps the same :class:`~bundle.nets.unet.PhiUNet`; :func:`interleaved_latency_ms` times
+them on identical inputs, their passes interleaved, so their speed-ups are measured side by side.
 """
 
 import contextlib
-from collections.abc import Iterable, Sequence
+import statistics
+import time
+from collections.abc import Hashable, Iterable, Sequence
 
 import torch
+from monai.data import MetaTensor
 from monai.engines.utils import default_prepare_batch
 from torch import nn
 
@@ -35,6 +38,10 @@ class FastNetwork(nn.Module):
         self.network = torch.compile(network) if variant == "compiled" else network
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if self.variant == "compiled" and isinstance(x, MetaTensor):
+            # MONAI's MetaTensor (what its transforms return) breaks the graph at every operation
+            # (its __torch_function__), so torch.compile would silently run most of the network eagerly.
+            x = x.as_tensor()
         if self.variant == "channels_last":
             x = x.contiguous(memory_format=self.layout)
         autocast = (
@@ -42,6 +49,38 @@ class FastNetwork(nn.Module):
         )
         with autocast:
             return self.network(x).float()
+
+
+def interleaved_latency_ms(
+    networks: dict[Hashable, nn.Module], input_shape: Sequence[int], repeats: int = 10, warmup: int = 1, seed: int = 0
+) -> dict[Hashable, dict[str, float]]:
+    """Median wall time (ms) of one forward pass of each network on the same input of ``input_shape``
+    (N, C, *spatial), and the seconds its first ``warmup`` passes took (for "compiled": compilation);
+    keyed as ``networks`` (any names, e.g. (phi, variant) pairs).
+
+    One pass of every network per round, the order rotating every round, so that load from other
+    processes slows all of them alike (as ``bundle.perf.step_time``); the ratio of medians is the result.
+    """
+    device = next(next(iter(networks.values())).parameters()).device
+    x = torch.randn(tuple(input_shape), generator=torch.Generator().manual_seed(seed)).to(device)
+    synchronize = torch.cuda.synchronize if device.type == "cuda" else (lambda: None)
+    times: dict[Hashable, list[float]] = {name: [] for name in networks}
+    warmup_s = dict.fromkeys(networks, 0.0)
+    names = list(networks)
+    with torch.no_grad():
+        for round_ in range(warmup + repeats):
+            shift = round_ % len(names)
+            for name in names[shift:] + names[:shift]:
+                synchronize()
+                start = time.perf_counter()
+                networks[name](x)
+                synchronize()
+                elapsed = time.perf_counter() - start
+                if round_ < warmup:
+                    warmup_s[name] += elapsed
+                else:
+                    times[name].append(elapsed * 1e3)
+    return {name: {"ms": statistics.median(times[name]), "warmup_s": warmup_s[name]} for name in networks}
 
 
 def dice_by_variant(

@@ -5,8 +5,10 @@ import json
 import nibabel as nib
 import pytest
 import torch
+from monai.inferers import SimpleInferer, SlidingWindowInferer
 from PIL import Image
 
+from bundle.nets.factory import build_network
 from tests.bundle_configs.conftest import ROOT, TINY, TINY_BY_DATASET, run_workflow
 
 DATASET_FILES = {"hippocampus": [], "wbc": ["wbc.json"]}
@@ -92,3 +94,30 @@ def test_pretrained_weights_start_the_training(tiny_data, tmp_path):
     again = run_workflow(["train.json", "cpu.json"], "train", **settings)
     trained = again.parser.get_parsed_content("network").state_dict()
     assert all(torch.equal(trained[k], v) for k, v in start.items())  # lr 0: loaded and kept
+
+
+def test_inference_config_runs_sliding_windows_when_given_a_roi(tiny_data, tmp_path):
+    settings = {k: v for k, v in TINY.items() if k not in ("epochs", "val_interval", "batch_size")}
+    settings |= {"bundle_root": str(ROOT), "device": "cpu", "ckpt_dir": str(tmp_path), "phi": 0.25}
+    settings |= TINY_BY_DATASET["hippocampus"] | {"dataset_dir": str(tiny_data["hippocampus"])}
+    settings["input"] = str(tiny_data["hippocampus"] / "imagesTr")
+    torch.manual_seed(0)
+    network = build_network("sshn", 3, 1, 3, TINY["features"], TINY["levels"], hidden=TINY["hidden"])
+    torch.save(network.state_dict(), tmp_path / "model.pt")
+    whole = run_workflow(["inference.json"], "infer", **settings, output_dir=str(tmp_path / "whole"))
+    assert isinstance(whole.parser.get_parsed_content("inferer"), SimpleInferer)  # the default
+    windows = run_workflow(
+        ["inference.json"],
+        "infer",
+        **settings,
+        output_dir=str(tmp_path / "windows"),
+        roi_size=[8, 8, 8],
+        sw_overlap=0.5,
+    )
+    inferer = windows.parser.get_parsed_content("inferer")
+    assert isinstance(inferer, SlidingWindowInferer) and list(inferer.roi_size) == [8, 8, 8] and inferer.overlap == 0.5
+    for source in sorted((tiny_data["hippocampus"] / "imagesTr").iterdir()):
+        name = source.name.replace(".nii.gz", "_seg.nii.gz")
+        expected, output = nib.load(tmp_path / "whole" / name), nib.load(tmp_path / "windows" / name)
+        assert output.shape == nib.load(source).shape
+        assert (output.get_fdata() == expected.get_fdata()).mean() > 0.8

@@ -2,7 +2,7 @@ import pytest
 import torch
 
 from bundle.nets import PhiUNet
-from bundle.perf.inference_speed import VARIANTS, FastNetwork, dice_by_variant
+from bundle.perf.inference_speed import VARIANTS, FastNetwork, dice_by_variant, interleaved_latency_ms
 
 
 @pytest.mark.parametrize("shape", [(2, 1, 13, 17), (1, 1, 9, 11, 7)])
@@ -32,3 +32,10 @@ def test_dice_by_variant_scores_every_variant_on_the_same_batches():
     table = dice_by_variant(network, data, 3, ["fp32", "channels_last"])
     assert table["fp32"] == table["channels_last"]  # same arithmetic, other memory layout
     assert len(table["fp32"]["per_label"]) == 2 and 0.0 <= table["fp32"]["mean"] <= 1.0
+
+
+def test_interleaved_latency_times_every_network_and_its_warm_up():
+    networks = {(phi, "fp32"): PhiUNet(2, 1, 2, features=2, levels=2, phi=phi).eval() for phi in (0.0, 0.5)}
+    measured = interleaved_latency_ms(networks, (1, 1, 12, 12), repeats=3)
+    assert set(measured) == set(networks)
+    assert all(row["ms"] > 0 and row["warmup_s"] > 0 for row in measured.values())

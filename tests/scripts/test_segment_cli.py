@@ -8,6 +8,7 @@ import torch
 from monai.bundle import ConfigParser
 
 from bundle.export import export_torchscript
+from bundle.perf.sliding_window import synthetic_volume
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -86,3 +87,25 @@ def test_an_exported_network_refuses_another_phi_and_a_bad_file_is_named(tmp_pat
     fake = _segment(str(scans), str(tmp_path / "out"), "--ckpt", str(tmp_path / "fake.ts"))
     assert fake.returncode == 2 and "fake.ts is not a TorchScript file" in fake.stderr
     assert "Traceback" not in other_phi.stderr + fake.stderr
+
+
+def test_sliding_windows_keep_the_geometry_and_a_bad_window_is_a_usage_error(tmp_path):
+    parser = ConfigParser()
+    parser.read_config(str(ROOT / "configs" / "inference.json"))
+    torch.save(parser.get_parsed_content("network_def").state_dict(), tmp_path / "model.pt")
+    scans = tmp_path / "scans"
+    scans.mkdir()
+    affine = np.array([[1.0, 0, 0, -10], [0, 1.0, 0, 5], [0, 0, 1.0, 2], [0, 0, 0, 1]])
+    volume = synthetic_volume([1, 1, 20, 22, 18], seed=2)[0, 0].numpy()
+    nib.save(nib.Nifti1Image(volume, affine), scans / "a.nii.gz")
+    common = ["--ckpt", str(tmp_path / "model.pt"), "--phi", "0.5"]
+    whole = _segment(str(scans), str(tmp_path / "whole"), *common)
+    windows = _segment(str(scans), str(tmp_path / "windows"), *common, "--roi_size", "[12,12,12]", "--overlap", "0.5")
+    assert whole.returncode == 0 and windows.returncode == 0, windows.stderr[-2000:]
+    expected, output = nib.load(tmp_path / "whole" / "a_seg.nii.gz"), nib.load(tmp_path / "windows" / "a_seg.nii.gz")
+    assert output.shape == (20, 22, 18)
+    np.testing.assert_allclose(output.affine, affine, atol=1e-5)
+    assert (output.get_fdata() == expected.get_fdata()).mean() > 0.8
+    bad = _segment(str(scans), str(tmp_path / "bad"), *common, "--roi_size", "[12,12]")
+    assert bad.returncode == 2 and "roi_size must be a list of 3 positive integers" in bad.stderr
+    assert "Traceback" not in bad.stderr and not (tmp_path / "bad").exists()
