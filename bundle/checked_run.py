@@ -13,7 +13,8 @@ from pathlib import Path
 from monai.bundle import run
 
 from bundle.data.validation import InputError, explain
-from bundle.nets.factory import METHODS
+from bundle.nets.blocks import BLOCK_KINDS
+from bundle.nets.factory import ARCHITECTURES, METHODS
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIGS = ROOT / "configs"
@@ -73,6 +74,8 @@ RULES: dict[str, tuple[Callable[[object], bool], str]] = {
     "seed": (lambda v: _number(v, 0, integer=True), "an integer >= 0"),
     "lr": (lambda v: _number(v, 1e-12, 10), "a number in (0, 10]"),
     "method": (lambda v: v in METHODS, f"one of {', '.join(METHODS)}"),
+    "architecture": (lambda v: v in ARCHITECTURES, f"one of {', '.join(ARCHITECTURES)}"),
+    "block": (lambda v: v in BLOCK_KINDS, f"one of {', '.join(BLOCK_KINDS)}"),
     "resume": (_flag, "true or false"),
     "device": (lambda v: isinstance(v, str) and (v == "cpu" or v.split(":")[0] == "cuda"), "cpu, cuda or cuda:N"),
     "dataset_dir": (lambda v: isinstance(v, str) and Path(v).is_dir(), "an existing folder"),

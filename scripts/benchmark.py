@@ -6,6 +6,8 @@ Examples:
     python scripts/benchmark.py --profile quick --output_dir eval/benchmark/wbc_quick methods   # Table 1 and 3 only
     python scripts/benchmark.py --profile quick --output_dir eval/benchmark/wbc_quick prior_width
     python scripts/benchmark.py --dataset hippocampus --profile full --dataset_dir data/hippocampus all  # GPU
+    python scripts/benchmark.py --dataset registration --profile quick --dataset_dir ../shared/data/mindboggle \
+        --output_dir eval/benchmark/registration_quick all   # every part but the ablation
 
 Parts: methods (Tables 1, 3; Figures 3, 6, 7), prior_width (Figure 8), transfer (Figure 9), variation
 (Figure 14), per_level (Figures 12, 13), ablation (Figure 10), report, all. A part trains only runs that

@@ -25,6 +25,8 @@ def main(
     multi_gpu: bool | str = False,
     resume: bool | str = False,
     method: str | None = None,
+    architecture: str | None = None,
+    block: str | None = None,
     phi: float | None = None,
     phi_prior: list[float] | None = None,
     epochs: int | None = None,
@@ -49,7 +51,8 @@ def main(
     configs = ["train.json", *VARIANTS[variant], *(["cpu.json"] if cpu else [])]
     configs += ["multi_gpu_train.json"] if multi_gpu else []
     overrides = {"dataset_dir": dataset_dir, "ckpt_dir": ckpt_dir, "output_dir": output_dir, "resume": resume}
-    overrides |= {"method": method, "phi": phi, "phi_prior": phi_prior, "epochs": epochs, "batch_size": batch_size}
+    overrides |= {"method": method, "architecture": architecture, "block": block}
+    overrides |= {"phi": phi, "phi_prior": phi_prior, "epochs": epochs, "batch_size": batch_size}
     overrides |= {"lr": lr, "seed": seed, "pretrained": pretrained, "checkpoint_interval": checkpoint_interval}
     sys.exit(run_checked("training", configs, **overrides))
 

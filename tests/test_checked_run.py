@@ -37,6 +37,8 @@ def test_expressions_and_references_are_refused(key, value):
         ("epochs", 2.5, "an integer >= 1"),
         ("lr", -1e-3, "a number in (0, 10]"),
         ("method", "unet", "one of sshn, fixed, stochastic, film"),
+        ("architecture", "resnet", "one of unet, fpn, psp"),
+        ("block", "dense", "one of plain, residual, se"),
         ("dataset_dir", "/no/such/folder", "an existing folder"),
         ("resume", "maybe", "true or false"),
         ("device", "tpu", "cpu, cuda or cuda:N"),

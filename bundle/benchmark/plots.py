@@ -11,12 +11,14 @@ import numpy as np
 
 from bundle.pareto.plots import save_figure
 
+YLABEL = "mean foreground test Dice"  # segmentation's; a task passes its own
+
 
 def plot_bands(
     curves: Mapping[str, Sequence[tuple[float, float, float]]],
     path: str | Path,
     xlabel: str,
-    ylabel: str = "mean foreground test Dice",
+    ylabel: str = YLABEL,
     title: str = "",
     reference: tuple[str, float] | None = None,
 ) -> Path:
@@ -41,9 +43,9 @@ def plot_bands(
     return save_figure(figure, path)
 
 
-def method_figures(table: Sequence[dict], output_dir: str | Path) -> list[Path]:
+def method_figures(table: Sequence[dict], output_dir: str | Path, ylabel: str = YLABEL) -> list[Path]:
     """dice_vs_phi.png and dice_vs_gflops.png from Table 1 rows (see ``tables.dice_table``), Fixed as one curve
-    of its networks."""
+    of its networks, ``ylabel`` on the y axis."""
     by_phi: dict[str, list] = {}
     by_cost: dict[str, list] = {}
     for row in table:
@@ -51,11 +53,14 @@ def method_figures(table: Sequence[dict], output_dir: str | Path) -> list[Path]:
         by_cost.setdefault(row["method"], []).append((row["gflops"], row["dice"], row["std"]))
     output_dir = Path(output_dir)
     return [
-        plot_bands(by_phi, output_dir / "dice_vs_phi.png", "phi (rescaling factor)", title="Test Dice against phi"),
+        plot_bands(
+            by_phi, output_dir / "dice_vs_phi.png", "phi (rescaling factor)", ylabel, title="Test Dice against phi"
+        ),
         plot_bands(
             by_cost,
             output_dir / "dice_vs_gflops.png",
             "GFLOPs per image (2 per multiply-add)",
+            ylabel,
             title="Test Dice against inference cost",
         ),
     ]

@@ -24,7 +24,10 @@ class Profile:
         name: "tiny", "quick" or "full".
         description: what was cut, in words, for the report.
         training: config overrides of every training run (width, epochs, schedule, batch size).
-        spatial_size: per dataset, the training crop / resize (the paper's image size for "full").
+        spatial_size: per dataset, the training crop / resize (the paper's image size for "full"); for
+            registration the size of the images trained on, which picks the Mindboggle grid (2D: a
+            coronal slice of it).
+        dataset_training: per dataset, training overrides applied after ``training``.
         seeds: training seeds; the data split stays that of ``split_seed`` 0 for all of them.
         fixed_phis: one Fixed network per phi and seed (the paper: 0, 0.05, ..., 0.5).
         eval_phis: test phis of the phi-conditioned methods (SSHN, Stochastic, FiLM).
@@ -59,6 +62,8 @@ class Profile:
         )
     )
     ablation_fixed_phis: tuple[float, ...] = (0.25, 0.5)
+    # One 3D brain pair per step, as configs/registration_3d.json: a batch of 8 would not fit memory.
+    dataset_training: dict[str, dict] = field(default_factory=lambda: {"registration_3d": {"batch_size": 1}})
     jobs: int = 1
     threads: int = 0  # 0: torch's default
 
@@ -85,7 +90,14 @@ PROFILES = {
             "patience": 1,
             "warmup_steps": 1,
         },
-        spatial_size={"wbc": [24, 24], "hippocampus": [12, 12, 12]},
+        # registration: the generated subjects of tests/registration/conftest.py (11 x 9 x 13)
+        spatial_size={
+            "wbc": [24, 24],
+            "hippocampus": [12, 12, 12],
+            "registration": [11, 13],
+            "registration_3d": [11, 9, 13],
+        },
+        dataset_training={"registration": {"train_slices": [-2, 0, 2], "eval_slices": [0]}},
         seeds=(0, 1),
         fixed_phis=(0.0, 0.5),
         eval_phis=(0.0, 0.25, 0.5),
@@ -103,7 +115,8 @@ PROFILES = {
             "2 CPU cores, about an hour: 8 features (the paper: 32), WBC resized to 64x64 (our full profile:"
             " 128x128), 40 epochs with cross-entropy for the first 10 and early stopping (patience 8 validations),"
             " lr 1e-3, 2 seeds, Fixed at phi 0, 0.1, 0.25, 0.5 (the paper: 11 phis, 5 seeds), the per-level"
-            " grid every 0.25 (the paper: 0.1), the ablation against Fixed at phi 0.5 only"
+            " grid every 0.25 (the paper: 0.1), the ablation against Fixed at phi 0.5 only; registration on the"
+            " 2 mm Mindboggle grid (2D: 80x80 coronal slices; its time not measured yet)"
         ),
         training={
             "features": 8,
@@ -117,7 +130,13 @@ PROFILES = {
             "warmup_steps": 50,
             "lr": 0.001,
         },
-        spatial_size={"wbc": [64, 64], "hippocampus": [24, 32, 24]},
+        # registration: the 2 mm Mindboggle grid, the bundle's reduced CPU size (2D: 80 x 80 coronal slices)
+        spatial_size={
+            "wbc": [64, 64],
+            "hippocampus": [24, 32, 24],
+            "registration": [80, 80],
+            "registration_3d": [80, 96, 80],
+        },
         seeds=(0, 1),
         fixed_phis=(0.0, 0.1, 0.25, 0.5),
         eval_phis=_grid(0.0, 0.5, 0.05),
@@ -141,7 +160,13 @@ PROFILES = {
             "batch_size": 8,
             "patience": 15,
         },
-        spatial_size={"wbc": [128, 128], "hippocampus": [40, 56, 40]},
+        # registration: the 1 mm Mindboggle grid, the bundle's GPU size (2D: 160 x 160 coronal slices)
+        spatial_size={
+            "wbc": [128, 128],
+            "hippocampus": [40, 56, 40],
+            "registration": [160, 160],
+            "registration_3d": [160, 192, 160],
+        },
         seeds=(0, 1, 2, 3, 4),
         fixed_phis=_grid(0.0, 0.5, 0.05),
         eval_phis=_grid(0.0, 0.5, 0.01),

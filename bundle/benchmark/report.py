@@ -10,14 +10,27 @@ import torch
 
 from bundle.benchmark.profiles import Profile
 from bundle.benchmark.tables import dice_at
+from bundle.benchmark.tasks.base import Task
 from bundle.engine.dice_report import write_atomically
 from bundle.pareto.report import hardware
 
-# The paper's WBC numbers (mean test Dice x100 over 5 seeds; ../shared/PAPER.md, Tables 1, 3 and 5).
-PAPER_WBC_PHIS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)
-PAPER_WBC_DICE = {"fixed": (76.6, 85.9, 86.6, 87.5, 89.1, 90.9), "sshn": (75.9, 88.4, 90.6, 91.8, 92.7, 92.7)}
-PAPER_WBC_BEST = {"fixed": 90.9, "stochastic": 88.1, "film": 87.1, "sshn": 92.7}
-PAPER_WBC_MINUTES = {"stochastic": 40.3, "film": 45.5, "sshn": 47.3, "fixed set (11)": 449.8}
+# The paper's numbers per dataset (mean test Dice x100 over 5 seeds; ../shared/PAPER.md): (source, phis,
+# method -> Dice). WBC: Tables 1, 3 and 5. Registration: the paper's OASIS-2D registration (Table 2, phi 0 and
+# 0.5 only), on other brains than our Mindboggle pairs.
+PAPER_DICE = {
+    "wbc": (
+        "the paper's Table 1, WBC",
+        (0.0, 0.1, 0.2, 0.3, 0.4, 0.5),
+        {"fixed": (76.6, 85.9, 86.6, 87.5, 89.1, 90.9), "sshn": (75.9, 88.4, 90.6, 91.8, 92.7, 92.7)},
+    ),
+    "registration": (
+        "the paper's Table 2, OASIS-2D registration: other brains and labels, so compare the methods' order only",
+        (0.0, 0.5),
+        {"fixed": (67.7, 71.5), "sshn": (67.7, 71.7), "stochastic": (66.6, 70.3), "film": (67.4, 70.7)},
+    ),
+}
+PAPER_BEST = {"wbc": {"fixed": 90.9, "stochastic": 88.1, "film": 87.1, "sshn": 92.7}}
+PAPER_MINUTES = {"wbc": {"stochastic": 40.3, "film": 45.5, "sshn": 47.3, "fixed set (11)": 449.8}}
 METHOD_ORDER = ("fixed", "sshn", "stochastic", "film")
 MISSING = "n/a"  # a cell of a method or phi that was not run
 
@@ -38,28 +51,42 @@ def _difference(dice: Sequence[dict], method: str, reference: str, phi: float) -
     return None if row is None or other is None else row["dice"] - other["dice"]
 
 
-def _header(dataset: str, profile: Profile, commit: str) -> list[str]:
+def _header(task: Task, profile: Profile, commit: str) -> list[str]:
+    configs = " + ".join(f"`configs/{name}`" for name in task.config_files)
     return [
-        f"# Benchmark report: {dataset}, profile `{profile.name}`",
+        f"# Benchmark report: {task.name}, profile `{profile.name}`",
         "",
-        f"- Made by `python scripts/benchmark.py --dataset {dataset} --profile {profile.name} ... all` on "
+        f"- Made by `python scripts/benchmark.py --dataset {task.name} --profile {profile.name} ... all` on "
         f"{datetime.date.today().isoformat()}, git commit `{commit}`.",
         f"- Hardware: {hardware()}; {profile.jobs} run(s) at a time, {profile.threads or 'default'} thread(s) each; "
         f"{platform.platform()}, torch {torch.__version__}, MONAI {monai.__version__}.",
         f"- Profile: {profile.description}.",
         f"- Seeds {list(profile.seeds)}; one data split for all (seeded with 0, 64 / 16 / 20 % train / validation / "
-        "test); every number is mean foreground Dice on the test split, x100, mean ± std over seeds where there "
-        "are several. GFLOPs: `torch.utils.flop_counter`, 2 per multiply-add, one image of the training size.",
+        f"test); {task.metric}.",
         "- Each network is the checkpoint with the best validation Dice (mean over phi 0.1, 0.25, 0.5; a Fixed "
-        "network validates at its own phi), trained through `configs/train.json`.",
+        f"network validates at its own phi), trained through {configs}.",
         "",
     ]
 
 
+def _folding(dice: Sequence[dict], methods: Sequence[str], phis: Sequence[float]) -> list[str]:
+    """The folding fraction per method and phi (registration), in %; nothing where the rows have none."""
+    if all(row.get("folding") is None for row in dice):
+        return []
+    lines = ["### Folding: % of voxels with det J <= 0 (mean over seeds)", ""]
+    lines += ["| method | " + " | ".join(f"phi {p:g}" for p in phis) + " |", "|---" * (len(phis) + 1) + "|"]
+    for method in methods:
+        rows = [dice_at(dice, method, p) for p in phis]
+        cells = [MISSING if r is None or r.get("folding") is None else f"{100 * r['folding']:.2f}" for r in rows]
+        lines.append(f"| {method} | " + " | ".join(cells) + " |")
+    return [*lines, ""]
+
+
 def _methods(tables: dict, dataset: str) -> list[str]:
     dice = tables["dice"]
+    paper_source, paper_phis, paper_dice = PAPER_DICE.get(dataset, ("", (), {}))
     fixed_phis = sorted({row["phi"] for row in dice if row["method"] == "fixed"})
-    phis = sorted({round(p, 6) for p in (*fixed_phis, *PAPER_WBC_PHIS)} & {round(r["phi"], 6) for r in dice})
+    phis = sorted({round(p, 6) for p in (*fixed_phis, *paper_phis)} & {round(r["phi"], 6) for r in dice})
     methods = [m for m in METHOD_ORDER if any(row["method"] == m for row in dice)]
     lines = ["## Test Dice per method and phi (the paper's Table 1)", ""]
     lines += ["| method | " + " | ".join(f"phi {p:g}" for p in phis) + " |", "|---" * (len(phis) + 1) + "|"]
@@ -67,11 +94,12 @@ def _methods(tables: dict, dataset: str) -> list[str]:
         lines.append(f"| {method} | " + " | ".join(_dice(dice_at(dice, method, p)) for p in phis) + " |")
     gflops = [next((r["gflops"] for r in dice if round(r["phi"], 6) == p), None) for p in phis]
     lines.append("| GFLOPs | " + " | ".join(MISSING if g is None else f"{g:.4f}" for g in gflops) + " |")
-    if dataset == "wbc":
-        for method, values in PAPER_WBC_DICE.items():
-            paper = dict(zip(PAPER_WBC_PHIS, values, strict=True))
-            lines.append(f"| paper {method} | " + " | ".join(str(paper.get(p, MISSING)) for p in phis) + " |")
-    lines += ["", "![Dice against phi](dice_vs_phi.png) ![Dice against GFLOPs](dice_vs_gflops.png)", ""]
+    for method, values in paper_dice.items():
+        paper = dict(zip(paper_phis, values, strict=True))
+        lines.append(f"| paper {method} | " + " | ".join(str(paper.get(p, MISSING)) for p in phis) + " |")
+    lines += ["", f"Paper rows: {paper_source}.", ""] if paper_dice else [""]
+    lines += _folding(dice, methods, phis)
+    lines += ["![Dice against phi](dice_vs_phi.png) ![Dice against GFLOPs](dice_vs_gflops.png)", ""]
     lines += ["### Headline comparisons (points of Dice x100, mean over seeds)", ""]
     lines += ["| phi | SSHN - Fixed | Stochastic - SSHN | FiLM - SSHN |", "|---|---|---|---|"]
     for phi in fixed_phis:
@@ -79,16 +107,16 @@ def _methods(tables: dict, dataset: str) -> list[str]:
             _difference(dice, a, b, phi) for a, b in (("sshn", "fixed"), ("stochastic", "sshn"), ("film", "sshn"))
         ]
         lines.append(f"| {phi:g} | " + " | ".join(_points(d) for d in differences) + " |")
-    lines += ["", "Best over phi per method (the paper's Table 5" + (", WBC column)" if dataset == "wbc" else ")"), ""]
+    lines += ["", f"Best over phi per method (the paper's Table 5{', WBC column' if dataset == 'wbc' else ''})", ""]
     lines += ["| method | ours: best Dice (at phi) | paper |", "|---|---|---|"]
     for method in methods:
         best = max((row for row in dice if row["method"] == method), key=lambda row: row["dice"])
-        paper = PAPER_WBC_BEST.get(method, MISSING) if dataset == "wbc" else MISSING
+        paper = PAPER_BEST.get(dataset, {}).get(method, MISSING)
         lines.append(f"| {method} | {_dice(best)} (phi {best['phi']:g}) | {paper} |")
     lines += ["", "## Training time (the paper's Table 3)", ""]
-    lines += ["| method | minutes (mean ± std) | runs | epochs | paper (WBC, minutes) |", "|---|---|---|---|---|"]
+    lines += [f"| method | minutes (mean ± std) | runs | epochs | paper ({dataset}, minutes) |", "|---" * 5 + "|"]
     for row in tables["time"]:
-        paper = PAPER_WBC_MINUTES.get(row["method"].replace("scaled to ", ""), MISSING) if dataset == "wbc" else MISSING
+        paper = PAPER_MINUTES.get(dataset, {}).get(row["method"].replace("scaled to ", ""), MISSING)
         lines.append(
             f"| {row['method']} | {row['minutes']:.2f} ± {row['std']:.2f} | {row['runs']} | {row['epochs']:.0f} "
             f"| {paper} |"
@@ -99,7 +127,7 @@ def _methods(tables: dict, dataset: str) -> list[str]:
         lines += [
             "",
             f"The 11 Fixed networks take {scaled / by_name['sshn']:.1f}x one SSHN's training time "
-            "(the paper: 449.8 / 47.3 = 9.5x). Times are the trainer's wall time with validation, "
+            "(the paper, WBC: 449.8 / 47.3 = 9.5x). Times are the trainer's wall time with validation, "
             "data caching not included; runs shared the machine with each other.",
         ]
     return [*lines, ""]
@@ -212,12 +240,12 @@ SECTIONS = {
 
 
 def write_report(
-    parts: Mapping[str, object], dataset: str, profile: Profile, commit: str, report_dir: str | Path
+    parts: Mapping[str, object], task: Task, profile: Profile, commit: str, report_dir: str | Path
 ) -> Path:
     """report.md in ``report_dir`` with a section for each part that has been run (``parts``: name -> its JSON)."""
-    lines = _header(dataset, profile, commit)
+    lines = _header(task, profile, commit)
     if "methods" in parts:
-        lines += _methods(parts["methods"], dataset)
+        lines += _methods(parts["methods"], task.name)
     for name, section in SECTIONS.items():
         if name in parts:
             lines += section(parts[name])

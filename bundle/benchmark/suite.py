@@ -19,16 +19,19 @@ from bundle.benchmark.profiles import get_profile
 from bundle.benchmark.report import write_report
 from bundle.benchmark.runs import RunSpec, run_all, trained_run
 from bundle.benchmark.tables import dice_table, time_table
+from bundle.benchmark.tasks import get_task
+from bundle.benchmark.tasks.base import PARTS, ROOT
 from bundle.engine.dice_report import write_atomically
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 class Benchmark:
-    """The paper's experiments on ``dataset`` ("wbc" or "hippocampus") with ``profile`` ("tiny", "quick", "full").
+    """The paper's experiments on ``dataset`` with ``profile`` ("tiny", "quick", "full").
 
-    Runs (checkpoints, logs) go to ``<output_dir>/runs``; tables, figures, analyses and report.md to
-    ``report_dir`` (default ``output_dir``).
+    ``dataset``: "wbc" or "hippocampus" (``dataset_dir`` in that dataset's layout), or "registration"
+    (2D coronal slices) or "registration_3d" (``dataset_dir`` a Mindboggle folder, aligned and cached
+    on the profile's grid at the start, or a folder of cached ``<subject>.npz``). Runs (checkpoints,
+    logs) go to ``<output_dir>/runs``; tables, figures, analyses and report.md to ``report_dir``
+    (default ``output_dir``). A part that does not apply to the dataset's task raises a ValueError.
     """
 
     def __init__(
@@ -39,12 +42,13 @@ class Benchmark:
         output_dir: str = "eval/benchmark",
         report_dir: str | None = None,
     ) -> None:
-        self.dataset, self.profile = dataset, get_profile(profile)
+        self.dataset, self.profile, self.task = dataset, get_profile(profile), get_task(dataset)
         if not Path(dataset_dir).is_dir():
             raise FileNotFoundError(
                 f"dataset folder {dataset_dir} does not exist (download it with scripts/download.py)"
             )
-        self.dataset_dir = str(Path(dataset_dir).resolve())
+        # Prepared here, once: the runs (maybe several processes at once) only read it.
+        self.dataset_dir = self.task.prepare(str(Path(dataset_dir).resolve()), self.profile)
         self.output_dir = Path(output_dir)
         self.report_dir = Path(report_dir or output_dir)
 
@@ -64,73 +68,80 @@ class Benchmark:
         results = self._run(plan.method_runs(self.profile))
         tables = {"dice": dice_table(results.values()), "time": time_table(results.values())}
         self._write("methods", tables)
-        method_figures(tables["dice"], self.report_dir)
+        method_figures(tables["dice"], self.report_dir, self.task.ylabel)
         return tables
 
     def prior_width(self) -> dict:
         """SSHN on U(0.5 - r, 0.5 + r) at phi = 0.5 against the plain U-Net (Figure 8)."""
+        self.task.check_part("prior_width")
         runs = plan.prior_width_runs(self.profile)
-        summary = prior_width(runs, self._run(runs), self.report_dir)
+        summary = prior_width(runs, self._run(runs), self.report_dir, self.task.ylabel)
         self._write("prior_width", summary)
         return summary
 
     def transfer(self) -> dict:
         """Weights made for phi' = 0.5 (SSHN's and a Fixed network's) tested at other phi (Figure 9)."""
+        self.task.check_part("transfer")
         seed = self.profile.seeds[0]
         sshn_spec, fixed_spec = plan.conditioned_run("sshn", seed, self.profile), plan.fixed_run(0.5, seed)
         self._run([sshn_spec, fixed_spec])
         sshn, data, input_shape, num_classes = self._network(sshn_spec)
         fixed = self._network(fixed_spec)[0]
         summary = weight_transfer(
-            sshn, fixed, data, self.profile.transfer_phis, num_classes, input_shape, self.report_dir
+            self.task, sshn, fixed, data, self.profile.transfer_phis, num_classes, input_shape, self.report_dir
         )
         self._write("transfer", summary)
         return summary
 
     def variation(self) -> list[dict]:
         """Coefficient of variation of every predicted tensor across phi (Figure 14)."""
+        self.task.check_part("variation")
         spec = plan.conditioned_run("sshn", self.profile.seeds[0], self.profile)
         self._run([spec])
-        rows = weight_variation(self._network(spec)[0], self.profile.variation_phis, self.report_dir)
+        sshn = self.task.hypernetwork(self._network(spec)[0])
+        rows = weight_variation(sshn, self.profile.variation_phis, self.report_dir)
         self._write("variation", rows)
         return rows
 
     def per_level(self) -> dict:
         """One phi per resizing level on a grid, its Pareto frontier against one phi (Figures 12, 13)."""
+        self.task.check_part("per_level")
         grid_spec, single_spec = plan.per_level_runs(self.profile)
         results = self._run([grid_spec, single_spec])
-        summary = per_level(results[grid_spec.name], results[single_spec.name], self.report_dir)
+        summary = per_level(results[grid_spec.name], results[single_spec.name], self.report_dir, self.task.ylabel)
         self._write("per_level", summary)
         return summary
 
     def ablation(self) -> dict:
         """Residual, SE, FPN and PSPNet primaries: each SSHN against its Fixed networks (Figure 10)."""
+        self.task.check_part("ablation")
         runs = plan.ablation_runs(self.profile)
-        summary = ablation(runs, self._run([spec for specs in runs.values() for spec in specs]), self.report_dir)
+        everything = self._run([spec for specs in runs.values() for spec in specs])
+        summary = ablation(runs, everything, self.report_dir, self.task.ylabel)
         self._write("ablation", summary)
         return summary
 
     def report(self) -> Path:
         """report.md in ``report_dir`` from whatever parts have been run."""
         parts = {}
-        for name in ("methods", "prior_width", "transfer", "variation", "per_level", "ablation"):
+        for name in PARTS:
             path = self.report_dir / f"{name}.json"
             if path.is_file():
                 parts[name] = json.loads(path.read_text())
-        return write_report(parts, self.dataset, self.profile, _git_commit(), self.report_dir)
+        return write_report(parts, self.task, self.profile, _git_commit(), self.report_dir)
 
     def all(self) -> Path:
-        """Every part, training all their runs first in one pool (``profile.jobs`` at a time), then the report."""
-        self._run(
-            [
-                *plan.method_runs(self.profile),
-                *plan.prior_width_runs(self.profile),
-                *plan.per_level_runs(self.profile),
-                *(spec for specs in plan.ablation_runs(self.profile).values() for spec in specs),
-            ]
-        )
-        for part in (self.methods, self.prior_width, self.transfer, self.variation, self.per_level, self.ablation):
-            part()
+        """Every part that applies to the task, training all their runs first in one pool (``profile.jobs`` at a
+        time), then the report."""
+        runs = {
+            "methods": lambda: plan.method_runs(self.profile),
+            "prior_width": lambda: plan.prior_width_runs(self.profile),
+            "per_level": lambda: plan.per_level_runs(self.profile),
+            "ablation": lambda: [spec for specs in plan.ablation_runs(self.profile).values() for spec in specs],
+        }
+        self._run([spec for part, specs in runs.items() if part in self.task.parts for spec in specs()])
+        for part in self.task.parts:
+            getattr(self, part)()
         return self.report()
 
 

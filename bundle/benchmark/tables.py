@@ -12,16 +12,19 @@ def _mean_std(values: Sequence[float]) -> tuple[float, float]:
 
 
 def dice_table(results: Sequence[dict]) -> list[dict]:
-    """One row per (method, phi): test Dice mean and std over seeds, seed count and GFLOPs.
+    """One row per (method, phi): test Dice mean and std over seeds, seed count, GFLOPs and, where the test
+    rows have it (registration's "nonpositive_jacobian"), "folding": its mean over seeds (else None).
 
     Fixed networks (one per phi) form one method, "fixed", each at its own phi.
     """
-    dice, gflops = defaultdict(list), {}
+    dice, gflops, folding = defaultdict(list), {}, defaultdict(list)
     for result in results:
         for row in result["rows"]:
             key = (result["method"], row["phi"])
             dice[key].append(row["mean_dice"])
             gflops[key] = row["gflops"]
+            if "nonpositive_jacobian" in row:
+                folding[key].append(row["nonpositive_jacobian"])
     table = []
     for (method, phi), values in sorted(dice.items()):
         mean, std = _mean_std(values)
@@ -33,6 +36,7 @@ def dice_table(results: Sequence[dict]) -> list[dict]:
                 "std": std,
                 "seeds": len(values),
                 "gflops": gflops[(method, phi)],
+                "folding": statistics.fmean(folding[(method, phi)]) if folding[(method, phi)] else None,
             }
         )
     return table

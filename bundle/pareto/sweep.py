@@ -32,7 +32,9 @@ def median_latency_ms(network: nn.Module, input_shape: Sequence[int], repeats: i
     return statistics.median(times)
 
 
-def segment_dice(network: nn.Module, data: Iterable[dict], num_classes: int, device: torch.device | str = "cpu") -> dict:
+def segment_dice(
+    network: nn.Module, data: Iterable[dict], num_classes: int, device: torch.device | str = "cpu"
+) -> dict:
     """Dice of ``network(image)`` (at its default phi) on every batch of ``data`` (dicts with "image", "label"):
     {"mean": mean foreground Dice, "per_label": [Dice per foreground label]}.
     """

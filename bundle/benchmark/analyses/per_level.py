@@ -7,13 +7,15 @@ import matplotlib
 matplotlib.use("Agg")  # files only: no display on servers and CI
 import matplotlib.pyplot as plt
 
+from bundle.benchmark.plots import YLABEL
 from bundle.pareto.plots import save_figure
 from bundle.pareto.select import pareto_frontier
 
 
-def per_level(grid_result: dict, single_result: dict, output_dir: str | Path) -> dict:
+def per_level(grid_result: dict, single_result: dict, output_dir: str | Path, ylabel: str = YLABEL) -> dict:
     """Every grid point of the per-level SSHN (Dice against GFLOPs), its Pareto frontier and the single-phi SSHN
-    of the same depth. Writes per_level.png; returns the frontier, the single-phi rows and the best of each.
+    of the same depth. Writes per_level.png (``ylabel`` on its y axis); returns the frontier, the single-phi
+    rows and the best of each.
     """
     grid, single = grid_result["rows"], single_result["rows"]
     frontier = pareto_frontier(grid)
@@ -25,7 +27,7 @@ def per_level(grid_result: dict, single_result: dict, output_dir: str | Path) ->
     axis.plot([r["gflops"] for r in single], [r["mean_dice"] for r in single], "-s", ms=3, label="single-phi SSHN")
     axis.set(
         xlabel="GFLOPs per image (2 per multiply-add)",
-        ylabel="mean foreground test Dice",
+        ylabel=ylabel,
         title="One phi per level against one phi",
     )
     axis.grid(alpha=0.3)

@@ -3,14 +3,17 @@
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from bundle.benchmark.plots import plot_bands
+from bundle.benchmark.plots import YLABEL, plot_bands
 from bundle.benchmark.runs import RunSpec
 
 
-def prior_width(runs: Sequence[RunSpec], results: Mapping[str, dict], output_dir: str | Path) -> dict:
+def prior_width(
+    runs: Sequence[RunSpec], results: Mapping[str, dict], output_dir: str | Path, ylabel: str = YLABEL
+) -> dict:
     """Test Dice at 0.5 per radius r (the SSHN runs of ``runs``) and of the plain U-Net (its last, Fixed run).
 
-    Writes prior_width.png to ``output_dir``; returns {"rows": [{"radius", "dice"}], "plain_unet": Dice}.
+    Writes prior_width.png (``ylabel`` on its y axis) to ``output_dir``; returns
+    {"rows": [{"radius", "dice"}], "plain_unet": Dice}.
     """
     *sshn_runs, plain = runs
     rows = []
@@ -23,6 +26,7 @@ def prior_width(runs: Sequence[RunSpec], results: Mapping[str, dict], output_dir
         curves,
         Path(output_dir) / "prior_width.png",
         "prior radius r (SSHN trained on U(0.5 - r, 0.5 + r))",
+        ylabel,
         title="Prior width",
         reference=("plain U-Net (phi = 0.5)", plain_dice),
     )

@@ -1,0 +1,18 @@
+"""The benchmark's tasks by dataset name: segmentation (WBC, hippocampus) and registration (2D, 3D)."""
+
+from bundle.benchmark.tasks.base import Task
+from bundle.benchmark.tasks.registration import RegistrationTask
+from bundle.benchmark.tasks.segmentation import SegmentationTask
+from bundle.segment import VARIANTS
+
+TASKS: dict[str, Task] = {
+    **{name: SegmentationTask(name, files) for name, files in VARIANTS.items()},
+    "registration": RegistrationTask("registration", 2),
+    "registration_3d": RegistrationTask("registration_3d", 3, ("registration_3d.json",)),
+}
+
+
+def get_task(dataset: str) -> Task:
+    if dataset not in TASKS:
+        raise ValueError(f"dataset must be one of {sorted(TASKS)}, got {dataset!r}")
+    return TASKS[dataset]
