@@ -8,7 +8,7 @@ from pathlib import Path
 import monai
 import torch
 
-from bundle.benchmark.profiles import Profile
+from bundle.benchmark.profiles import Profile, get_profile
 from bundle.benchmark.tables import dice_at
 from bundle.benchmark.tasks.base import Task
 from bundle.engine.dice_report import write_atomically
@@ -51,6 +51,12 @@ def _difference(dice: Sequence[dict], method: str, reference: str, phi: float) -
     return None if row is None or other is None else row["dice"] - other["dice"]
 
 
+def _seed_note(profile: Profile) -> str:
+    """Says so when the run used other seeds than the profile's (``--seeds``), whose description counts them."""
+    default = get_profile(profile.name).seeds
+    return "" if profile.seeds == default else f" (run with --seeds; the profile's own: {list(default)})"
+
+
 def _header(task: Task, profile: Profile, commit: str) -> list[str]:
     configs = " + ".join(f"`configs/{name}`" for name in task.config_files)
     return [
@@ -61,8 +67,8 @@ def _header(task: Task, profile: Profile, commit: str) -> list[str]:
         f"- Hardware: {hardware()}; {profile.jobs} run(s) at a time, {profile.threads or 'default'} thread(s) each; "
         f"{platform.platform()}, torch {torch.__version__}, MONAI {monai.__version__}.",
         f"- Profile: {profile.description}.",
-        f"- Seeds {list(profile.seeds)}; one data split for all (seeded with 0, 64 / 16 / 20 % train / validation / "
-        f"test); {task.metric}.",
+        f"- Seeds {list(profile.seeds)}{_seed_note(profile)}; one data split for all (seeded with 0, 64 / 16 / 20 %"
+        f" train / validation / test); {task.metric}.",
         "- Each network is the checkpoint with the best validation Dice (mean over phi 0.1, 0.25, 0.5; a Fixed "
         f"network validates at its own phi), trained through {configs}.",
         "",

@@ -4,6 +4,7 @@ Every part trains what it needs through :func:`~bundle.benchmark.runs.run_all` (
 back, not repeated), writes its JSON and figure to ``report_dir`` and returns its numbers.
 """
 
+import dataclasses
 import json
 import subprocess
 from pathlib import Path
@@ -32,6 +33,7 @@ class Benchmark:
     on the profile's grid at the start, or a folder of cached ``<subject>.npz``). Runs (checkpoints,
     logs) go to ``<output_dir>/runs``; tables, figures, analyses and report.md to ``report_dir``
     (default ``output_dir``). A part that does not apply to the dataset's task raises a ValueError.
+    ``seeds`` replaces the profile's seeds (e.g. one seed where time is short).
     """
 
     def __init__(
@@ -41,8 +43,13 @@ class Benchmark:
         dataset_dir: str = "../shared/data/wbc",
         output_dir: str = "eval/benchmark",
         report_dir: str | None = None,
+        seeds: list[int] | None = None,
     ) -> None:
         self.dataset, self.profile, self.task = dataset, get_profile(profile), get_task(dataset)
+        if seeds is not None:  # fewer (or other) seeds than the profile's; the report lists those that ran
+            if not seeds or not all(isinstance(seed, int) and seed >= 0 for seed in seeds):
+                raise ValueError(f"seeds must be a non-empty list of integers >= 0, got {seeds!r}")
+            self.profile = dataclasses.replace(self.profile, seeds=tuple(seeds))
         if not Path(dataset_dir).is_dir():
             raise FileNotFoundError(
                 f"dataset folder {dataset_dir} does not exist (download it with scripts/download.py)"

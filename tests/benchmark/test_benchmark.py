@@ -6,7 +6,7 @@ import pytest
 
 from bundle.benchmark import plan
 from bundle.benchmark.profiles import get_profile
-from bundle.benchmark.report import _usable_range
+from bundle.benchmark.report import _seed_note, _usable_range
 from bundle.benchmark.suite import Benchmark
 from bundle.benchmark.tables import dice_table, time_table
 from tests.data.test_datalist import make_wbc
@@ -109,3 +109,13 @@ def test_unknown_profile_and_missing_dataset_are_clear_errors(tmp_path):
         get_profile("huge")
     with pytest.raises(FileNotFoundError, match="does not exist"):
         Benchmark("wbc", "tiny", str(tmp_path / "nowhere"))
+
+
+def test_seeds_override_replaces_the_profiles_and_the_report_says_so(tmp_path):
+    data = make_wbc(tmp_path / "wbc", count=5)
+    benchmark = Benchmark("wbc", "tiny", str(data), str(tmp_path / "out"), seeds=[3])
+    assert benchmark.profile.seeds == (3,)
+    assert _seed_note(benchmark.profile) == " (run with --seeds; the profile's own: [0, 1])"
+    assert _seed_note(get_profile("tiny")) == ""
+    with pytest.raises(ValueError, match="seeds must be"):
+        Benchmark("wbc", "tiny", str(data), str(tmp_path / "out"), seeds=[])
