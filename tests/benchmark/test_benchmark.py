@@ -4,11 +4,11 @@ import json
 
 import pytest
 
-from bundle.benchmark import plan
 from bundle.benchmark.profiles import get_profile
 from bundle.benchmark.report import _seed_note, _usable_range
 from bundle.benchmark.suite import Benchmark
 from bundle.benchmark.tables import dice_table, time_table
+from tests.benchmark.checks import check_report
 from tests.data.test_datalist import make_wbc
 
 
@@ -23,27 +23,9 @@ def finished(tmp_path_factory):
 
 def test_report_has_every_method_and_phi(finished):
     _, root = finished
-    profile = get_profile("tiny")
-    tables = json.loads((root / "report" / "methods.json").read_text())
-    cells = {(row["method"], row["phi"]) for row in tables["dice"]}
-    for method in plan.CONDITIONED:
-        assert {(method, phi) for phi in profile.eval_phis} <= cells
-    assert {("fixed", phi) for phi in profile.fixed_phis} <= cells
-    assert all(row["seeds"] == len(profile.seeds) for row in tables["dice"])
-    report = (root / "report" / "report.md").read_text()
-    for heading in ("Table 1", "Table 3", "Figure 8", "Figure 9", "Figure 14", "Figures 12, 13", "Figure 10"):
-        assert heading in report
-    for figure in (
-        "dice_vs_phi",
-        "dice_vs_gflops",
-        "prior_width",
-        "weight_transfer",
-        "weight_variation",
-        "per_level",
-        "ablation_unet",
-        "ablation_residual",
-    ):
-        assert (root / "report" / f"{figure}.png").stat().st_size > 0
+    headings = ("Table 1", "Table 3", "Figure 8", "Figure 9", "Figure 14", "Figures 12, 13", "Figure 10")
+    figures = ("dice_vs_phi", "dice_vs_gflops", "prior_width", "weight_transfer", "weight_variation", "per_level")
+    check_report(root / "report", get_profile("tiny"), headings, (*figures, "ablation_unet", "ablation_residual"))
 
 
 def test_a_finished_run_is_not_repeated(finished):

@@ -13,16 +13,23 @@ from bundle.perf.sliding_window import synthetic_volume
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_folder_with_a_corrupt_file_writes_the_others_names_it_and_exits_1(tmp_path):
+def _checkpoint_and_scans(tmp_path: Path, affine: np.ndarray, volumes: dict[str, np.ndarray]) -> Path:
+    """An untrained checkpoint of configs/inference.json's network at tmp_path/model.pt, and ``volumes`` saved
+    as <name>.nii.gz with ``affine`` in tmp_path/scans (returned)."""
     parser = ConfigParser()
     parser.read_config(str(ROOT / "configs" / "inference.json"))
     torch.save(parser.get_parsed_content("network_def").state_dict(), tmp_path / "model.pt")
     scans = tmp_path / "scans"
     scans.mkdir()
-    affine = np.array([[1.0, 0, 0, -10], [0, 1.5, 0, 5], [0, 0, 1.0, 2], [0, 0, 0, 1]])
-    for name in ("a", "b"):
-        volume = np.random.default_rng(0).random((11, 13, 9), np.float32)
+    for name, volume in volumes.items():
         nib.save(nib.Nifti1Image(volume, affine), scans / f"{name}.nii.gz")
+    return scans
+
+
+def test_folder_with_a_corrupt_file_writes_the_others_names_it_and_exits_1(tmp_path):
+    affine = np.array([[1.0, 0, 0, -10], [0, 1.5, 0, 5], [0, 0, 1.0, 2], [0, 0, 0, 1]])
+    volume = np.random.default_rng(0).random((11, 13, 9), np.float32)
+    scans = _checkpoint_and_scans(tmp_path, affine, {"a": volume, "b": volume})
     (scans / "broken.nii.gz").write_bytes(b"\x1f\x8b not really gzip")
     command = [sys.executable, str(ROOT / "scripts" / "segment.py"), str(scans), str(tmp_path / "out")]
     command += ["--ckpt", str(tmp_path / "model.pt"), "--phi", "0.25"]
@@ -90,14 +97,8 @@ def test_an_exported_network_refuses_another_phi_and_a_bad_file_is_named(tmp_pat
 
 
 def test_sliding_windows_keep_the_geometry_and_a_bad_window_is_a_usage_error(tmp_path):
-    parser = ConfigParser()
-    parser.read_config(str(ROOT / "configs" / "inference.json"))
-    torch.save(parser.get_parsed_content("network_def").state_dict(), tmp_path / "model.pt")
-    scans = tmp_path / "scans"
-    scans.mkdir()
     affine = np.array([[1.0, 0, 0, -10], [0, 1.0, 0, 5], [0, 0, 1.0, 2], [0, 0, 0, 1]])
-    volume = synthetic_volume([1, 1, 20, 22, 18], seed=2)[0, 0].numpy()
-    nib.save(nib.Nifti1Image(volume, affine), scans / "a.nii.gz")
+    scans = _checkpoint_and_scans(tmp_path, affine, {"a": synthetic_volume([1, 1, 20, 22, 18], seed=2)[0, 0].numpy()})
     common = ["--ckpt", str(tmp_path / "model.pt"), "--phi", "0.5"]
     whole = _segment(str(scans), str(tmp_path / "whole"), *common)
     windows = _segment(str(scans), str(tmp_path / "windows"), *common, "--roi_size", "[12,12,12]", "--overlap", "0.5")
