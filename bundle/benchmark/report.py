@@ -62,8 +62,8 @@ def _header(task: Task, profile: Profile, commit: str) -> list[str]:
     return [
         f"# Benchmark report: {task.name}, profile `{profile.name}`",
         "",
-        f"- Made by `python scripts/benchmark.py --dataset {task.name} --profile {profile.name} ... all` on "
-        f"{datetime.date.today().isoformat()}, git commit `{commit}`.",
+        f"- Made by `python scripts/benchmark.py --dataset {task.name} --profile {profile.name} ...` on "
+        f"{datetime.date.today().isoformat()}, report written at git commit `{commit}`.",
         f"- Hardware: {hardware()}; {profile.jobs} run(s) at a time, {profile.threads or 'default'} thread(s) each; "
         f"{platform.platform()}, torch {torch.__version__}, MONAI {monai.__version__}.",
         f"- Profile: {profile.description}.",
