@@ -1,7 +1,5 @@
 """Sweeping phi: Dice, FLOPs, parameters and measured latency of the deployed network at each phi."""
 
-import statistics
-import time
 from collections.abc import Iterable, Sequence
 
 import torch
@@ -13,23 +11,15 @@ from tqdm import tqdm
 from bundle.engine.phi_evaluation import PhiDice
 from bundle.export import deployed_network
 from bundle.flops import count_flops
+from bundle.perf.interleave import interleaved_runs
 
 
 def median_latency_ms(network: nn.Module, input_shape: Sequence[int], repeats: int = 10, warmup: int = 1) -> float:
     """Median wall time of one forward pass on ``input_shape`` (N, C, *spatial), in milliseconds."""
     parameter = next(network.parameters())
     x = torch.randn(tuple(input_shape), device=parameter.device)
-    synchronize = torch.cuda.synchronize if parameter.device.type == "cuda" else (lambda: None)
-    times = []
     with torch.no_grad():
-        for i in range(warmup + repeats):
-            synchronize()
-            start = time.perf_counter()
-            network(x)
-            synchronize()
-            if i >= warmup:
-                times.append((time.perf_counter() - start) * 1e3)
-    return statistics.median(times)
+        return interleaved_runs({"network": lambda _: network(x)}, repeats, warmup, parameter.device)["network"]["ms"]
 
 
 def segment_dice(

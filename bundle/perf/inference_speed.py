@@ -5,8 +5,6 @@ them on identical inputs, their passes interleaved, so their speed-ups are measu
 """
 
 import contextlib
-import statistics
-import time
 from collections.abc import Hashable, Iterable, Sequence
 
 import torch
@@ -16,6 +14,7 @@ from torch import nn
 
 from bundle.engine.phi_evaluation import PhiDice
 from bundle.nets.unet import PhiUNet
+from bundle.perf.interleave import interleaved_runs
 
 VARIANTS = ("fp32", "channels_last", "bf16", "compiled")
 
@@ -56,31 +55,16 @@ def interleaved_latency_ms(
 ) -> dict[Hashable, dict[str, float]]:
     """Median wall time (ms) of one forward pass of each network on the same input of ``input_shape``
     (N, C, *spatial), and the seconds its first ``warmup`` passes took (for "compiled": compilation);
-    keyed as ``networks`` (any names, e.g. (phi, variant) pairs).
-
-    One pass of every network per round, the order rotating every round, so that load from other
-    processes slows all of them alike (as ``bundle.perf.step_time``); the ratio of medians is the result.
+    keyed as ``networks`` (any names, e.g. (phi, variant) pairs). Passes are interleaved
+    (:func:`bundle.perf.interleave.interleaved_runs`), so load from other processes slows all alike.
     """
     device = next(next(iter(networks.values())).parameters()).device
     x = torch.randn(tuple(input_shape), generator=torch.Generator().manual_seed(seed)).to(device)
-    synchronize = torch.cuda.synchronize if device.type == "cuda" else (lambda: None)
-    times: dict[Hashable, list[float]] = {name: [] for name in networks}
-    warmup_s = dict.fromkeys(networks, 0.0)
-    names = list(networks)
     with torch.no_grad():
-        for round_ in range(warmup + repeats):
-            shift = round_ % len(names)
-            for name in names[shift:] + names[:shift]:
-                synchronize()
-                start = time.perf_counter()
-                networks[name](x)
-                synchronize()
-                elapsed = time.perf_counter() - start
-                if round_ < warmup:
-                    warmup_s[name] += elapsed
-                else:
-                    times[name].append(elapsed * 1e3)
-    return {name: {"ms": statistics.median(times[name]), "warmup_s": warmup_s[name]} for name in networks}
+        measured = interleaved_runs(
+            {name: lambda _, net=net: net(x) for name, net in networks.items()}, repeats, warmup, device
+        )
+    return {name: {"ms": row["ms"], "warmup_s": row["warmup_s"]} for name, row in measured.items()}
 
 
 def dice_by_variant(
