@@ -61,7 +61,6 @@ def training_overrides(spec: RunSpec, profile: Profile, dataset: str, data_dir: 
         "output_dir": str(run_dir),
         "ckpt_dir": str(run_dir),
         "num_workers": 0,
-        "device": "cuda" if torch.cuda.is_available() else "cpu",
     }
 
 

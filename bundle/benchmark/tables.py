@@ -80,12 +80,12 @@ def time_table(results: Sequence[dict]) -> list[dict]:
                 "epochs": statistics.fmean(epochs["fixed"]) * count,
             }
         )
-        per_network = statistics.fmean(minutes["fixed"])
+        per_network, per_network_std = _mean_std(minutes["fixed"])
         table.append(
             {
                 "method": f"fixed set (scaled to {PAPER_FIXED_NETWORKS})",
                 "minutes": per_network * PAPER_FIXED_NETWORKS,
-                "std": statistics.stdev(minutes["fixed"]) * PAPER_FIXED_NETWORKS if len(minutes["fixed"]) > 1 else 0.0,
+                "std": per_network_std * PAPER_FIXED_NETWORKS,
                 "runs": len(minutes["fixed"]),
                 "epochs": statistics.fmean(epochs["fixed"]) * PAPER_FIXED_NETWORKS,
             }

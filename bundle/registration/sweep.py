@@ -64,11 +64,14 @@ def sweep(
     Each row is ``deployed_row``'s, plus the deployed network's parameter count and latency (median
     of ``repeats``, one pair, U-Net + warp) for the input shape of the data's first pair.
     """
+    first = next(iter(data), None)
+    if first is None:
+        raise ValueError("the registration sweep got no pairs")
+    input_shape = (1, *first["image"].shape[1:])
     rows = []
     for phi in tqdm(list(phis), desc="phi sweep", unit="phi"):
         deployed = network.materialize(float(phi)).to(device)
-        row = {"phi": float(phi), **deployed_row(deployed, data, num_classes, device)}
-        input_shape = (1, *next(iter(data))["image"].shape[1:])  # deployed_row has checked there is a pair
+        row = {"phi": float(phi), **deployed_row(deployed, data, num_classes, device, input_shape)}
         row["parameters"] = sum(p.numel() for p in deployed.parameters())
         row["latency_ms"] = median_latency_ms(deployed, input_shape, repeats)
         rows.append(row)

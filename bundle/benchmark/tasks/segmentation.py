@@ -2,7 +2,6 @@
 
 from collections.abc import Sequence
 
-import torch
 from monai.bundle import ConfigParser
 from torch import nn
 
@@ -38,7 +37,6 @@ class SegmentationTask(Task):
             "split_seed": 0,  # one test set for every seed: seeds vary the training, not the data
             "resume": True,  # a killed run goes on from its last.pt
             "checkpoint_interval": 1,
-            "amp": torch.cuda.is_available(),
         }
 
     def test_split(self, parser: ConfigParser) -> tuple[list, list[int], int]:
