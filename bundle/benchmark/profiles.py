@@ -28,6 +28,7 @@ class Profile:
             registration the size of the images trained on, which picks the Mindboggle grid (2D: a
             coronal slice of it).
         dataset_training: per dataset, training overrides applied after ``training``.
+        overrides: the user's training overrides (``scripts/benchmark.py --training``), applied last.
         seeds: training seeds; the data split stays that of ``split_seed`` 0 for all of them.
         fixed_phis: one Fixed network per phi and seed (the paper: 0, 0.05, ..., 0.5).
         eval_phis: test phis of the phi-conditioned methods (SSHN, Stochastic, FiLM).
@@ -64,6 +65,7 @@ class Profile:
     ablation_fixed_phis: tuple[float, ...] = (0.25, 0.5)
     # One 3D brain pair per step, as configs/registration_3d.json: a batch of 8 would not fit memory.
     dataset_training: dict[str, dict] = field(default_factory=lambda: {"registration_3d": {"batch_size": 1}})
+    overrides: dict = field(default_factory=dict)
     jobs: int = 1
     threads: int = 0  # 0: torch's default
 

@@ -1,6 +1,7 @@
 """report.md: the benchmark's tables, figures and analyses beside the paper's numbers, with how they were made."""
 
 import datetime
+import json
 import platform
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -66,7 +67,8 @@ def _header(task: Task, profile: Profile, commit: str) -> list[str]:
         f"{datetime.date.today().isoformat()}, report written at git commit `{commit}`.",
         f"- Hardware: {hardware()}; {profile.jobs} run(s) at a time, {profile.threads or 'default'} thread(s) each; "
         f"{platform.platform()}, torch {torch.__version__}, MONAI {monai.__version__}.",
-        f"- Profile: {profile.description}.",
+        f"- Profile: {profile.description}"
+        + (f"; with `--training` overrides {json.dumps(profile.overrides)}." if profile.overrides else "."),
         f"- Seeds {list(profile.seeds)}{_seed_note(profile)}; one data split for all (seeded with 0, 64 / 16 / 20 %"
         f" train / validation / test); {task.metric}.",
         "- Each network is the checkpoint with the best validation Dice (mean over phi 0.1, 0.25, 0.5; a Fixed "

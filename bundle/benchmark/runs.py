@@ -52,6 +52,7 @@ def training_overrides(spec: RunSpec, profile: Profile, dataset: str, data_dir: 
     return {
         **profile.training,
         **profile.dataset_training.get(dataset, {}),
+        **profile.overrides,
         "val_phis": [spec.phi] if spec.method == "fixed" else [0.1, 0.25, 0.5],
         **spec.overrides,
         **get_task(dataset).data_overrides(data_dir, profile),

@@ -33,7 +33,10 @@ class Benchmark:
     on the profile's grid at the start, or a folder of cached ``<subject>.npz``). Runs (checkpoints,
     logs) go to ``<output_dir>/runs``; tables, figures, analyses and report.md to ``report_dir``
     (default ``output_dir``). A part that does not apply to the dataset's task raises a ValueError.
-    ``seeds`` replaces the profile's seeds (e.g. one seed where time is short).
+    ``seeds`` replaces the profile's seeds (e.g. one seed where time is short). ``training`` overrides the
+    profile's training settings for every run (e.g. ``{"features": 16, "similarity": "lncc"}``), after its
+    per-dataset ones; the report lists them. Finished runs are read back by name, so give runs made with
+    other overrides their own ``output_dir``.
     """
 
     def __init__(
@@ -44,12 +47,17 @@ class Benchmark:
         output_dir: str = "eval/benchmark",
         report_dir: str | None = None,
         seeds: list[int] | None = None,
+        training: dict | None = None,
     ) -> None:
         self.dataset, self.profile, self.task = dataset, get_profile(profile), get_task(dataset)
         if seeds is not None:  # fewer (or other) seeds than the profile's; the report lists those that ran
             if not seeds or not all(isinstance(seed, int) and seed >= 0 for seed in seeds):
                 raise ValueError(f"seeds must be a non-empty list of integers >= 0, got {seeds!r}")
             self.profile = dataclasses.replace(self.profile, seeds=tuple(seeds))
+        if training:
+            if not isinstance(training, dict) or not all(isinstance(key, str) for key in training):
+                raise ValueError(f"training must be a dict of config keys to values, got {training!r}")
+            self.profile = dataclasses.replace(self.profile, overrides=dict(training))
         if not Path(dataset_dir).is_dir():
             raise FileNotFoundError(
                 f"dataset folder {dataset_dir} does not exist (download it with scripts/download.py)"

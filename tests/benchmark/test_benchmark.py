@@ -5,7 +5,8 @@ import json
 import pytest
 
 from bundle.benchmark.profiles import get_profile
-from bundle.benchmark.report import _seed_note, _usable_range
+from bundle.benchmark.report import _header, _seed_note, _usable_range
+from bundle.benchmark.runs import RunSpec, training_overrides
 from bundle.benchmark.suite import Benchmark
 from bundle.benchmark.tables import dice_table, time_table
 from tests.benchmark.checks import check_report
@@ -101,3 +102,20 @@ def test_seeds_override_replaces_the_profiles_and_the_report_says_so(tmp_path):
     assert _seed_note(get_profile("tiny")) == ""
     with pytest.raises(ValueError, match="seeds must be"):
         Benchmark("wbc", "tiny", str(data), str(tmp_path / "out"), seeds=[])
+
+
+def test_training_overrides_reach_every_run_last_and_the_report_lists_them(tmp_path):
+    data = make_wbc(tmp_path / "wbc", count=5)
+    benchmark = Benchmark("wbc", "tiny", str(data), str(tmp_path / "out"), training={"features": 6, "lr": 0.5})
+    spec = RunSpec(name="fixed_phi0.5_seed0", method="fixed", phi=0.5, seed=0)
+    overrides = training_overrides(spec, benchmark.profile, "wbc", str(data), tmp_path / "run")
+    assert (overrides["features"], overrides["lr"], overrides["levels"]) == (
+        6,
+        0.5,
+        get_profile("tiny").training["levels"],
+    )
+    header = "\n".join(_header(benchmark.task, benchmark.profile, "abc"))
+    assert '`--training` overrides {"features": 6, "lr": 0.5}' in header
+    assert "overrides" not in "\n".join(_header(benchmark.task, get_profile("tiny"), "abc"))
+    with pytest.raises(ValueError, match="training must be a dict"):
+        Benchmark("wbc", "tiny", str(data), str(tmp_path / "out"), training=["features"])

@@ -12,14 +12,15 @@ from tests.registration.conftest import ROOT
 TINY = {"features": 4, "levels": 3, "hidden": [4, 8], "train_slices": [-2, 0, 2], "eval_slices": [0], "device": "cpu"}
 
 
-def train(method: str, grid, out, variant: tuple[str, ...] = ()) -> dict:
+def train(method: str, grid, out, variant: tuple[str, ...] = (), similarity: str = "mse") -> dict:
     """Train 1 epoch with the tiny settings (``variant``: extra config files); returns the settings later
     runs need to find the model."""
     common = {"bundle_root": str(ROOT), "grid_dir": str(grid), "ckpt_dir": str(out / "models"), "method": method}
     common |= TINY | ({"train_slices": None, "eval_slices": None} if variant else {})
     files = ["registration.json", *variant]
-    workflow = run_workflow(files, "train", **common, output_dir=str(out / "runs"), epochs=1)
+    workflow = run_workflow(files, "train", **common, output_dir=str(out / "runs"), epochs=1, similarity=similarity)
     assert workflow.parser.get_parsed_content("train#trainer").state.epoch == 1
+    assert workflow.parser.get_parsed_content("loss").similarity == similarity
     checkpoint = torch.load(out / "models" / "model.pt", weights_only=True)
     assert set(checkpoint) == set(workflow.parser.get_parsed_content("network_def").state_dict())
     return common
@@ -34,9 +35,9 @@ def evaluate(common: dict, out, variant: tuple[str, ...] = ()) -> list[dict]:
     return rows
 
 
-def test_fixed_trains_and_evaluates_in_3d(tiny_grid, tmp_path):
+def test_fixed_trains_with_lncc_and_evaluates_in_3d(tiny_grid, tmp_path):
     variant = ("registration_3d.json",)
-    rows = evaluate(train("fixed", tiny_grid, tmp_path, variant), tmp_path, variant)
+    rows = evaluate(train("fixed", tiny_grid, tmp_path, variant, similarity="lncc"), tmp_path, variant)
     assert all(row["method"] == "fixed" for row in rows[1:])
 
 

@@ -39,9 +39,24 @@ def test_registration_loss_is_mse_plus_weighted_smoothness():
     assert RegistrationLoss("l1", 0.0)(torch.cat([fixed, flow], dim=1), fixed).item() == 0.0
 
 
+@pytest.mark.parametrize("ndim", [2, 3])
+def test_lncc_similarity_is_zero_for_matching_images_up_to_contrast_and_positive_otherwise(ndim):
+    torch.manual_seed(0)
+    fixed = torch.rand(2, 1, *[11] * ndim)
+    zero_flow = torch.zeros(2, ndim, *[11] * ndim)
+    loss = RegistrationLoss(weight=0.0, similarity="lncc")
+    assert loss(torch.cat([fixed, zero_flow], dim=1), fixed).item() == pytest.approx(0.0, abs=1e-5)
+    # Local correlation ignores a change of brightness and contrast, which MSE does not (up to the windows
+    # at the border, which MONAI pads with zeros).
+    assert loss(torch.cat([3 * fixed + 0.5, zero_flow], dim=1), fixed).item() < 0.05
+    assert RegistrationLoss(weight=0.0)(torch.cat([3 * fixed + 0.5, zero_flow], dim=1), fixed).item() > 1
+    assert loss(torch.cat([torch.rand_like(fixed), zero_flow], dim=1), fixed).item() > 0.5
+
+
 @pytest.mark.parametrize(
     ("kwargs", "shape", "match"),
     [
+        ({"similarity": "ncc"}, (1, 3, 4, 4), "similarity must be one of"),
         ({"smoothness": "l3"}, (1, 3, 4, 4), "smoothness must be one of"),
         ({"weight": -1.0}, (1, 3, 4, 4), "weight must be >= 0"),
         ({}, (1, 2, 4, 4), "expected output"),
