@@ -3,8 +3,8 @@
 Every run goes through its task's training config (``configs/train.json``, ``configs/registration.json``;
 the same engines, losses, schedule, checkpointing and early stopping a user gets), so the benchmark
 measures the product, not a copy of it. A finished run leaves ``result.json`` in its folder and is
-never repeated; a killed segmentation run resumes from its ``last.pt`` (the bundle's ``--resume``) and
-says so in its result (the registration config has no resume: a killed registration run starts over).
+never repeated; a killed run resumes from its ``last.pt`` (the bundle's ``--resume``) and says so in
+its result.
 """
 
 import json
@@ -60,6 +60,8 @@ def training_overrides(spec: RunSpec, profile: Profile, dataset: str, data_dir: 
         "phi": spec.phi,
         "seed": spec.seed,
         "output_dir": str(run_dir),
+        "resume": True,  # a killed run goes on from its last.pt
+        "checkpoint_interval": 1,
         "ckpt_dir": str(run_dir),
         "num_workers": 0,
     }

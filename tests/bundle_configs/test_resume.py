@@ -1,6 +1,6 @@
 """A training run killed (SIGKILL) after its first checkpoint resumes with --resume true and ends where an
-uninterrupted run ends: same epoch count (early stopping included: the tiny network's Dice stays flat,
-so cpu.json's patience stops both runs at the same epoch), same weights."""
+uninterrupted run ends: same epoch count (early stopping included: both runs are deterministic, so they
+stop at the same epoch), same weights. Segmentation (2D WBC) and registration (2D slices)."""
 
 import os
 import signal
@@ -9,21 +9,45 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 import torch
 from monai.bundle import ConfigParser
 
 from bundle.export import load_weights
 from tests.bundle_configs.conftest import CONFIGS, ROOT, TINY
 from tests.data.test_datalist import make_wbc
+from tests.registration.conftest import make_grid
 
 EPOCHS = 10
-FILES = [str(CONFIGS / name) for name in ("train.json", "wbc.json", "cpu.json")]
+TASKS = {
+    # task: (config files, tiny settings, what the output shows when an epoch starts or ends)
+    "segmentation": (
+        ("train.json", "wbc.json", "cpu.json"),
+        TINY | {"spatial_size": [24, 24]},
+        f"Epoch [{{epoch}}/{EPOCHS}]",
+    ),
+    "registration": (
+        ("registration.json",),
+        TINY | {"train_slices": [-2, 0, 2], "eval_slices": [0], "device": "cpu", "val_interval": 2},
+        "SupervisedTrainer - INFO - Epoch[{epoch}] Complete",
+    ),
+}
 
 
-def _command(data: Path, out: Path, **extra) -> list[str]:
-    settings = TINY | {"epochs": EPOCHS, "spatial_size": [24, 24], "dataset_dir": str(data)}
+def _data(task: str, root: Path) -> dict:
+    if task == "segmentation":
+        return {"dataset_dir": str(make_wbc(root / "wbc", count=6))}
+    return {"grid_dir": str(make_grid(root / "grid"))}
+
+
+def _files(task: str) -> list[str]:
+    return [str(CONFIGS / name) for name in TASKS[task][0]]
+
+
+def _command(task: str, data: dict, out: Path, **extra) -> list[str]:
+    settings = TASKS[task][1] | {"epochs": EPOCHS} | data
     settings |= {"ckpt_dir": str(out / "models"), "output_dir": str(out / "runs")} | extra
-    command = [sys.executable, "-m", "monai.bundle", "run", "training", "--config_file", repr(FILES)]
+    command = [sys.executable, "-m", "monai.bundle", "run", "training", "--config_file", repr(_files(task))]
     for key, value in settings.items():
         command += [f"--{key}", str(value).replace(" ", "")]
     return command
@@ -34,13 +58,14 @@ def _trainer_epoch(runs: Path) -> int:
     return state["iteration"] // state["epoch_length"]
 
 
-def test_a_killed_run_resumes_to_the_same_end(tmp_path):
-    data = make_wbc(tmp_path / "wbc", count=6)
+@pytest.mark.parametrize("task", sorted(TASKS))
+def test_a_killed_run_resumes_to_the_same_end(task, tmp_path):
+    data = _data(task, tmp_path)
     env = os.environ | {"OMP_NUM_THREADS": "1"}
-    reference = subprocess.run(_command(data, tmp_path / "a"), cwd=ROOT, env=env, capture_output=True, text=True)
+    reference = subprocess.run(_command(task, data, tmp_path / "a"), cwd=ROOT, env=env, capture_output=True, text=True)
     assert reference.returncode == 0, reference.stderr[-3000:]
 
-    run = subprocess.Popen(_command(data, tmp_path / "b"), cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
+    run = subprocess.Popen(_command(task, data, tmp_path / "b"), cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
     last = tmp_path / "b" / "runs" / "last.pt"
     while not last.is_file() and run.poll() is None:
         time.sleep(0.02)
@@ -50,16 +75,17 @@ def test_a_killed_run_resumes_to_the_same_end(tmp_path):
     assert 1 <= killed_at < EPOCHS
 
     resumed = subprocess.run(
-        _command(data, tmp_path / "b", resume="true"), cwd=ROOT, env=env, capture_output=True, text=True
+        _command(task, data, tmp_path / "b", resume="true"), cwd=ROOT, env=env, capture_output=True, text=True
     )
     assert resumed.returncode == 0, resumed.stderr[-3000:]
-    # ignite's progress bar shows where the resumed run started
-    assert f"Epoch [{killed_at + 1}/{EPOCHS}]" in resumed.stderr and f"Epoch [1/{EPOCHS}]" not in resumed.stderr
+    # where the resumed run started: segmentation's progress bar, registration's epoch log
+    log, started = resumed.stdout + resumed.stderr, TASKS[task][2]
+    assert started.format(epoch=killed_at + 1) in log and started.format(epoch=1) not in log
     assert _trainer_epoch(last.parent) == _trainer_epoch(tmp_path / "a" / "runs") > killed_at
 
     parser = ConfigParser()
-    parser.read_config(FILES)
-    parser.update(TINY | {"spatial_size": [24, 24]})
+    parser.read_config(_files(task))
+    parser.update(TASKS[task][1] | data)
     network = load_weights(parser.get_parsed_content("network_def"), tmp_path / "b" / "models" / "model.pt")
     expected = torch.load(tmp_path / "a" / "runs" / "last.pt", weights_only=True)["model"]
     got = torch.load(last, weights_only=True)["model"]

@@ -35,8 +35,6 @@ class SegmentationTask(Task):
             "dataset_dir": data_dir,
             "spatial_size": profile.spatial_size_of(self.name),
             "split_seed": 0,  # one test set for every seed: seeds vary the training, not the data
-            "resume": True,  # a killed run goes on from its last.pt
-            "checkpoint_interval": 1,
         }
 
     def test_split(self, parser: ConfigParser) -> tuple[list, list[int], int]:
