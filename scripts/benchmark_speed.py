@@ -6,6 +6,7 @@ Examples:
     python scripts/benchmark_speed.py inference --variants "[fp32,channels_last,bf16]"
     python scripts/benchmark_speed.py accuracy --variant wbc --dataset_dir ../shared/data/wbc --phi 0.25
     python scripts/benchmark_speed.py sliding --shape "[1,1,160,192,160]" --rois "[[64,64,64],[96,96,96]]"
+    python scripts/benchmark_speed.py registration --ckpt runs/registration/model.pt --grid_dir data/registration/2mm
 training: for every dimension and batch size, the median step time of each network and its ratio to
 the Stochastic U-Net's (same phi stream, same batch, steps interleaved), the hypernetwork's size
 against the U-Net's, and, on CUDA, peak memory.
@@ -14,6 +15,8 @@ each execution variant (bundle.perf.inference_speed) against fp32 eager, with GF
 accuracy: test-split Dice of a trained model at one phi run as each variant (does bf16 keep Dice?).
 sliding: whole-volume against sliding-window inference of a large synthetic volume: time, peak memory
 (each setting in its own process) and the share of voxels whose label agrees with the whole volume's.
+registration: a trained registration network deployed at each phi (U-Net + warp, batch 1) against
+SimpleITK demons on the same test pairs, interleaved, with demons' time / the network's.
 All write their rows as JSON to --output.
 """
 
@@ -28,13 +31,17 @@ from monai.data import DataLoader, Dataset
 
 from bundle.data.datalist import load_split
 from bundle.data.transforms import preprocessing
-from bundle.export import deployed_network
+from bundle.export import deployed_network, load_weights
 from bundle.flops import count_flops
 from bundle.nets.factory import build_network
 from bundle.pareto.report import hardware
 from bundle.perf.inference_speed import FastNetwork, dice_by_variant, interleaved_latency_ms
+from bundle.perf.interleave import interleaved_runs
 from bundle.perf.sliding_window import measure_in_subprocess
 from bundle.perf.step_time import interleaved_step_ms
+from bundle.registration.baseline import demons
+from bundle.registration.data import PairDataset, label_ids, split_subjects
+from bundle.registration.network import build_registration_network
 from bundle.segment import load_bundle_network
 
 HEADS = {"compact": [10, 16], "full": [10, 100]}  # hidden widths; "full" is the paper's head
@@ -220,6 +227,61 @@ def sliding(
     _write({"variant": variant, "phi": phi, "shape": list(shape), "repeats": repeats, "rows": rows}, output)
 
 
+def registration(
+    ckpt: str,
+    grid_dir: str,
+    method: str = "sshn",
+    features: int = 16,
+    levels: int = 5,
+    hidden: list[int] = (10, 16),
+    phis: list[float] = (0.1, 0.25, 0.5),
+    sigma: float = 1.5,
+    iterations: int = 50,
+    pairs: int = 5,
+    repeats: int = 5,
+    slices: list[int] = (-8, -4, 0, 4, 8),
+    output: str = "eval/benchmark_speed_registration.json",
+) -> None:
+    """Per pair: median ms of the deployed network at each phi and of demons (``sigma``, ``iterations``), CPU.
+
+    The first ``pairs`` test pairs of the 2D task (split seed 0, coronal ``slices``: the bundle's evaluation ones) are
+    cycled through, one per round; set ``OMP_NUM_THREADS`` and ``ITK_GLOBAL_DEFAULT_NUMBER_OF_THREADS``
+    to compare at equal thread counts.
+    """
+    ids = label_ids(grid_dir)
+    dataset = PairDataset(grid_dir, split_subjects(grid_dir, "test", 0), ids, slices)
+    items = [dataset[index] for index in range(min(pairs, len(dataset)))]
+    network = build_registration_network(method, 2, features, levels, hidden=hidden)
+    load_weights(network, ckpt)
+    actions = {}
+    for phi in phis:
+        deployed = network.materialize(phi)
+        actions[f"network phi {phi:g}"] = _registering(deployed, items)
+    actions["demons"] = lambda round_: demons(
+        *items[round_ % len(items)]["image"].numpy(), iterations=iterations, sigma=sigma
+    )  # image: [moving, fixed]
+    with torch.inference_mode():
+        measured = interleaved_runs(actions, repeats, warmup=1)
+    rows = []
+    for name, result in measured.items():
+        row = {"action": name, "ms": result["ms"], "demons_x": measured["demons"]["ms"] / result["ms"]}
+        rows.append(row)
+        print(f"{name:18s} {row['ms']:9.2f} ms per pair   demons takes {row['demons_x']:.1f}x this")
+    options = {
+        "sigma": sigma,
+        "iterations": iterations,
+        "pairs": len(items),
+        "repeats": repeats,
+        "threads": torch.get_num_threads(),
+    }
+    _write({"ckpt": ckpt, "grid_dir": grid_dir, **options, "rows": rows}, output)
+
+
+def _registering(deployed, items: list[dict]):
+    """One round's action: ``deployed`` registers that round's pair (batch 1)."""
+    return lambda round_: deployed(items[round_ % len(items)]["image"][None])
+
+
 def _write(report: dict, output: str) -> None:
     report = {"hardware": hardware(), **report}
     Path(output).parent.mkdir(parents=True, exist_ok=True)
@@ -228,4 +290,12 @@ def _write(report: dict, output: str) -> None:
 
 
 if __name__ == "__main__":
-    fire.Fire({"training": training, "inference": inference, "accuracy": accuracy, "sliding": sliding})
+    fire.Fire(
+        {
+            "training": training,
+            "inference": inference,
+            "accuracy": accuracy,
+            "sliding": sliding,
+            "registration": registration,
+        }
+    )
