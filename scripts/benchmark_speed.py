@@ -31,7 +31,7 @@ from monai.data import DataLoader, Dataset
 
 from bundle.data.datalist import load_split
 from bundle.data.transforms import preprocessing
-from bundle.export import deployed_network, load_weights
+from bundle.export import deployed_network
 from bundle.flops import count_flops
 from bundle.nets.factory import build_network
 from bundle.pareto.report import hardware
@@ -41,7 +41,7 @@ from bundle.perf.sliding_window import measure_in_subprocess
 from bundle.perf.step_time import interleaved_step_ms
 from bundle.registration.baseline import demons
 from bundle.registration.data import PairDataset, label_ids, split_subjects
-from bundle.registration.network import build_registration_network
+from bundle.registration.inference import load_registration_network
 from bundle.segment import load_bundle_network
 
 HEADS = {"compact": [10, 16], "full": [10, 100]}  # hidden widths; "full" is the paper's head
@@ -251,12 +251,12 @@ def registration(
     ids = label_ids(grid_dir)
     dataset = PairDataset(grid_dir, split_subjects(grid_dir, "test", 0), ids, slices)
     items = [dataset[index] for index in range(min(pairs, len(dataset)))]
-    network = build_registration_network(method, 2, features, levels, hidden=hidden)
-    load_weights(network, ckpt)
-    actions = {}
-    for phi in phis:
-        deployed = network.materialize(phi)
-        actions[f"network phi {phi:g}"] = _registering(deployed, items)
+    settings = {"method": method, "spatial_dims": 2, "features": features, "levels": levels, "hidden": list(hidden)}
+    network = load_registration_network(ckpt, settings)
+    deployed = {f"network phi {phi:g}": network.materialize(phi) for phi in phis}
+    actions = {
+        name: lambda round_, net=net: net(items[round_ % len(items)]["image"][None]) for name, net in deployed.items()
+    }
     actions["demons"] = lambda round_: demons(
         *items[round_ % len(items)]["image"].numpy(), iterations=iterations, sigma=sigma
     )  # image: [moving, fixed]
@@ -275,11 +275,6 @@ def registration(
         "threads": torch.get_num_threads(),
     }
     _write({"ckpt": ckpt, "grid_dir": grid_dir, **options, "rows": rows}, output)
-
-
-def _registering(deployed, items: list[dict]):
-    """One round's action: ``deployed`` registers that round's pair (batch 1)."""
-    return lambda round_: deployed(items[round_ % len(items)]["image"][None])
 
 
 def _write(report: dict, output: str) -> None:
