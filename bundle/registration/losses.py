@@ -32,18 +32,17 @@ def total_variation(flow: torch.Tensor) -> torch.Tensor:
 
 
 SMOOTHNESS = {"l2": gradient_l2, "l1": total_variation}
-SIMILARITIES = ("mse", "lncc")
 
 
-def similarity_loss(name: str, spatial_dims: int) -> Callable[[torch.Tensor, torch.Tensor], torch.Tensor]:
-    """The image dissimilarity ``name`` (0 for identical images) of (N, C, *spatial) tensors."""
-    if name == "mse":
-        return F.mse_loss
-    if name == "lncc":
-        # MONAI's LNCC returns minus the mean local correlation: -1 for identical images.
-        lncc = LocalNormalizedCrossCorrelationLoss(spatial_dims=spatial_dims, kernel_size=9)
-        return lambda warped, fixed: 1 + lncc(warped, fixed)
-    raise ValueError(f"similarity must be one of {list(SIMILARITIES)}, got {name!r}")
+def local_ncc_loss(spatial_dims: int) -> Callable[[torch.Tensor, torch.Tensor], torch.Tensor]:
+    """1 - local normalized cross-correlation (9-voxel windows) of (N, C, *spatial) tensors: 0 for identical images."""
+    # MONAI's LNCC returns minus the mean local correlation: -1 for identical images.
+    lncc = LocalNormalizedCrossCorrelationLoss(spatial_dims=spatial_dims, kernel_size=9)
+    return lambda warped, fixed: 1 + lncc(warped, fixed)
+
+
+# name -> the dissimilarity for images of spatial_dims dimensions (0 for identical images)
+SIMILARITIES = {"mse": lambda spatial_dims: F.mse_loss, "lncc": local_ncc_loss}
 
 
 class RegistrationLoss(nn.Module):
@@ -61,7 +60,7 @@ class RegistrationLoss(nn.Module):
     def __init__(self, smoothness: str = "l2", weight: float = 0.01, similarity: str = "mse") -> None:
         super().__init__()
         if similarity not in SIMILARITIES:
-            raise ValueError(f"similarity must be one of {list(SIMILARITIES)}, got {similarity!r}")
+            raise ValueError(f"similarity must be one of {sorted(SIMILARITIES)}, got {similarity!r}")
         if smoothness not in SMOOTHNESS:
             raise ValueError(f"smoothness must be one of {sorted(SMOOTHNESS)}, got {smoothness!r}")
         if weight < 0:
@@ -78,5 +77,5 @@ class RegistrationLoss(nn.Module):
             )
         warped, flow = output[:, :channels], output[:, channels:]
         if ndim not in self._similarity_of_ndim:
-            self._similarity_of_ndim[ndim] = similarity_loss(self.similarity, ndim)
+            self._similarity_of_ndim[ndim] = SIMILARITIES[self.similarity](ndim)
         return self._similarity_of_ndim[ndim](warped, fixed) + self.weight * self.smoothness(flow)
