@@ -28,7 +28,8 @@ class Profile:
             registration the size of the images trained on, which picks the Mindboggle grid (2D: a
             coronal slice of it).
         dataset_training: per dataset, training overrides applied after ``training``.
-        overrides: the user's training overrides (``scripts/benchmark.py --training``), applied last.
+        overrides: the user's training overrides (``scripts/benchmark.py --training``), applied after
+            ``dataset_training``; a run's own settings (method, phi, seed, data, folders) still win.
         seeds: training seeds; the data split stays that of ``split_seed`` 0 for all of them.
         fixed_phis: one Fixed network per phi and seed (the paper: 0, 0.05, ..., 0.5).
         eval_phis: test phis of the phi-conditioned methods (SSHN, Stochastic, FiLM).

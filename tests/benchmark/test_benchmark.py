@@ -104,7 +104,7 @@ def test_seeds_override_replaces_the_profiles_and_the_report_says_so(tmp_path):
         Benchmark("wbc", "tiny", str(data), str(tmp_path / "out"), seeds=[])
 
 
-def test_training_overrides_reach_every_run_last_and_the_report_lists_them(tmp_path):
+def test_training_overrides_reach_every_run_and_the_report_lists_them(tmp_path):
     data = make_wbc(tmp_path / "wbc", count=5)
     benchmark = Benchmark("wbc", "tiny", str(data), str(tmp_path / "out"), training={"features": 6, "lr": 0.5})
     spec = RunSpec(name="fixed_phi0.5_seed0", method="fixed", phi=0.5, seed=0)
