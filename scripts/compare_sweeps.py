@@ -1,7 +1,7 @@
 """Overlay the phi sweeps of several methods (SSHN, Fixed, Stochastic, FiLM) of one dataset in one set of plots.
 
 Examples:
-    python scripts/compare_sweeps.py docs/results/wbc/sweep.json docs/results/wbc/stochastic/sweep.json \\
+    python scripts/compare_sweeps.py docs/results/wbc/cpu_profile/sweep.json docs/results/wbc/stochastic/sweep.json \\
         --output_dir docs/results/wbc/compare
 A Fixed network is swept at its own phi (``scripts/sweep.py --method fixed --phi_start P --phi_stop P``);
 several such files of one method make one curve.
