@@ -89,10 +89,16 @@ def export_onnx(network: nn.Module, phi: float, path: str | Path, input_shape: S
     return path
 
 
+# What a consumer of an export needs to run it as the bundle would: the phi it was materialized at,
+# the preprocessing of its dataset, and the training input size (WBC resizes every image to it).
+EXPORTED_KEYS = ("phi", "dataset_name", "spatial_size")
+
+
 def load_exported(path: str | Path, device: torch.device | str = "cpu") -> tuple[torch.jit.ScriptModule, dict]:
     """A network written by :func:`export_torchscript` and its embedded metadata (phi, dataset, input size...).
 
-    A file that is not such an export is one clear error naming it.
+    A file that is not such an export, or whose metadata lacks one of ``EXPORTED_KEYS``, is one clear
+    error naming it.
     """
     path = Path(path)
     if not path.is_file():
@@ -104,4 +110,11 @@ def load_exported(path: str | Path, device: torch.device | str = "cpu") -> tuple
         raise ValueError(f"{path} is not a TorchScript file: {str(error).splitlines()[0]}") from error
     if not extra["metadata.json"]:
         raise ValueError(f"{path} holds no extra/metadata.json: export it with scripts/export.py")
-    return network.eval(), json.loads(extra["metadata.json"])
+    try:
+        metadata = json.loads(extra["metadata.json"])
+    except json.JSONDecodeError as error:
+        raise ValueError(f"{path}: its extra/metadata.json is not JSON ({error})") from error
+    missing = [key for key in EXPORTED_KEYS if not isinstance(metadata, dict) or key not in metadata]
+    if missing:
+        raise ValueError(f"{path}: its extra/metadata.json lacks {missing}: export it with scripts/export.py")
+    return network.eval(), metadata

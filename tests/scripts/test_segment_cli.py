@@ -83,17 +83,22 @@ def test_an_exported_network_segments_like_the_checkpoint_at_its_phi(tmp_path):
     np.testing.assert_array_equal(nib.load(tmp_path / "ts" / "a_seg.nii.gz").get_fdata(), expected)
 
 
-def test_an_exported_network_refuses_another_phi_and_a_bad_file_is_named(tmp_path):
+def test_an_exported_network_refuses_another_phi_and_a_bad_or_bare_file_is_named(tmp_path):
     parser = ConfigParser()
     parser.read_config(str(ROOT / "configs" / "inference.json"))
-    export_torchscript(parser.get_parsed_content("network_def"), 0.3, tmp_path / "net.ts", {})
+    network = parser.get_parsed_content("network_def")
+    metadata = {"dataset_name": "hippocampus", "spatial_size": parser["spatial_size"]}
+    export_torchscript(network, 0.3, tmp_path / "net.ts", metadata)
+    export_torchscript(network, 0.3, tmp_path / "bare.ts", {"dataset_name": "hippocampus"})
     scans = _scan_folder(tmp_path)
     other_phi = _segment(str(scans), str(tmp_path / "out"), "--ckpt", str(tmp_path / "net.ts"), "--phi", "0.5")
     assert other_phi.returncode == 2 and "runs at phi 0.3 only" in other_phi.stderr
+    bare = _segment(str(scans), str(tmp_path / "out"), "--ckpt", str(tmp_path / "bare.ts"))
+    assert bare.returncode == 2 and "bare.ts: its extra/metadata.json lacks ['spatial_size']" in bare.stderr
     (tmp_path / "fake.ts").write_bytes(b"not a zip archive")
     fake = _segment(str(scans), str(tmp_path / "out"), "--ckpt", str(tmp_path / "fake.ts"))
     assert fake.returncode == 2 and "fake.ts is not a TorchScript file" in fake.stderr
-    assert "Traceback" not in other_phi.stderr + fake.stderr
+    assert "Traceback" not in other_phi.stderr + bare.stderr + fake.stderr
 
 
 def test_sliding_windows_keep_the_geometry_and_a_bad_window_is_a_usage_error(tmp_path):
