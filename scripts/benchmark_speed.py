@@ -235,6 +235,7 @@ def registration(
     levels: int = 5,
     hidden: list[int] = (10, 16),
     phis: list[float] = (0.1, 0.25, 0.5),
+    cascades: int = 1,
     sigma: float = 1.5,
     iterations: int = 50,
     pairs: int = 5,
@@ -242,7 +243,8 @@ def registration(
     slices: list[int] = (-8, -4, 0, 4, 8),
     output: str = "eval/benchmark_speed_registration.json",
 ) -> None:
-    """Per pair: median ms of the deployed network at each phi and of demons (``sigma``, ``iterations``), CPU.
+    """Per pair: median ms of the deployed network at each phi (run ``cascades`` times per pair) and of demons
+    (``sigma``, ``iterations``), CPU.
 
     The first ``pairs`` test pairs of the 2D task (split seed 0, coronal ``slices``: the bundle's evaluation ones) are
     cycled through, one per round; set ``OMP_NUM_THREADS`` and ``ITK_GLOBAL_DEFAULT_NUMBER_OF_THREADS``
@@ -251,7 +253,14 @@ def registration(
     ids = label_ids(grid_dir)
     dataset = PairDataset(grid_dir, split_subjects(grid_dir, "test", 0), ids, slices)
     items = [dataset[index] for index in range(min(pairs, len(dataset)))]
-    settings = {"method": method, "spatial_dims": 2, "features": features, "levels": levels, "hidden": list(hidden)}
+    settings = {
+        "method": method,
+        "spatial_dims": 2,
+        "features": features,
+        "levels": levels,
+        "hidden": list(hidden),
+        "cascades": cascades,
+    }
     network = load_registration_network(ckpt, settings)
     deployed = {f"network phi {phi:g}": network.materialize(phi) for phi in phis}
     actions = {
@@ -268,6 +277,7 @@ def registration(
         rows.append(row)
         print(f"{name:18s} {row['ms']:9.2f} ms per pair   demons takes {row['demons_x']:.1f}x this")
     options = {
+        "cascades": cascades,
         "sigma": sigma,
         "iterations": iterations,
         "pairs": len(items),

@@ -3,7 +3,9 @@ classical SimpleITK baseline on the test pairs.
 
 Examples:
     python scripts/register.py register moving.nii.gz fixed.nii.gz out/ --ckpt models/registration/model.pt --phi 0.25
+    python scripts/register.py register moving.nii.gz fixed.nii.gz out/ --ckpt runs/registration/model.pt --cascades 2
     python scripts/register.py baseline --grid_dir data/registration/1mm --output_dir eval/registration_baseline
+    python scripts/register.py compare eval/sshn/registration.json 0.5 eval/registration_baseline/baseline.json demons
 Both images must share one voxel grid (affinely aligned to MNI152, as ``bundle.registration.mindboggle``
 does). Outputs: <moving>_warped.nii.gz and <moving>_ddf.nii.gz (voxels) in the fixed image's geometry.
 Exit status: 0 on success, 2 on a usage error (named).
@@ -15,6 +17,7 @@ import fire
 
 from bundle.registration.baseline import run_baseline
 from bundle.registration.inference import load_registration_network, register_files
+from bundle.registration.paired import paired_difference, per_pair_dice
 
 
 def register(
@@ -25,14 +28,17 @@ def register(
     phi: float = 0.5,
     method: str = "sshn",
     spatial_dims: int = 2,
+    cascades: int = 1,
     device: str = "cpu",
 ) -> None:
     """Write the moving image warped onto the fixed one and the displacement field, at ``phi``.
 
-    ``method`` and ``spatial_dims`` must be those the checkpoint was trained with.
+    ``method`` and ``spatial_dims`` must be those the checkpoint was trained with; ``cascades`` runs the
+    network that many times, each pass on the moving image warped by the ones before (k times the cost).
     """
     try:
-        network = load_registration_network(ckpt, {"method": method, "spatial_dims": spatial_dims}, device)
+        settings = {"method": method, "spatial_dims": spatial_dims, "cascades": cascades}
+        network = load_registration_network(ckpt, settings, device)
         paths = register_files(network, moving, fixed, output_dir, phi, device)
     except (ValueError, FileNotFoundError) as error:
         print(f"error: {error}", file=sys.stderr)
@@ -40,5 +46,22 @@ def register(
     print(f"warped image: {paths['warped']}\ndisplacement (voxels): {paths['ddf']}")
 
 
+def compare(a: str, a_key: str, b: str, b_key: str) -> None:
+    """Per-pair Dice of row ``a_key`` of report ``a`` minus row ``b_key`` of report ``b`` (a phi, or a method
+    name such as demons or affine), on the same pairs: mean difference, 95 % bootstrap interval, share of
+    pairs where a is better. Both reports must come from the same split and slices."""
+    try:
+        result = paired_difference(per_pair_dice(a, a_key), per_pair_dice(b, b_key))
+    except (ValueError, FileNotFoundError, KeyError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        sys.exit(2)
+    low, high = result["ci95"]
+    print(
+        f"{a} [{a_key}] - {b} [{b_key}]: {result['mean_difference']:+.4f} Dice "
+        f"(95 % bootstrap over {result['pairs']} pairs: {low:+.4f} .. {high:+.4f}); "
+        f"a better on {result['a_better']:.0%}"
+    )
+
+
 if __name__ == "__main__":
-    fire.Fire({"register": register, "baseline": run_baseline})
+    fire.Fire({"register": register, "baseline": run_baseline, "compare": compare})

@@ -49,12 +49,14 @@ class RegistrationIteration:
 
 
 def summarize(dice: Sequence[float], folding: Sequence[float] | None = None) -> dict:
-    """Mean and standard deviation of the per-pair Dice, mean folding fraction, pair count."""
+    """Mean and standard deviation of the per-pair Dice, mean folding fraction, pair count, and the
+    per-pair Dice itself (in the data's pair order, for paired comparisons: ``bundle.registration.paired``)."""
     return {
         "mean_dice": statistics.fmean(dice),
         "std_dice": statistics.pstdev(dice),
         "nonpositive_jacobian": statistics.fmean(folding) if folding else 0.0,
         "pairs": len(dice),
+        "dice_per_pair": list(dice),
     }
 
 

@@ -9,7 +9,7 @@ from ignite.engine import Engine, Events
 from bundle.engine.dice_report import write_atomically
 from bundle.registration.engine import RegistrationMetric
 
-COLUMNS = ("method", "phi", "mean_dice", "std_dice", "nonpositive_jacobian", "pairs", "seconds_per_pair")
+COLUMNS = ("method", "phi", "mean_dice", "std_dice", "nonpositive_jacobian", "pairs", "seconds_per_pair", "cascades")
 
 
 def write_rows(rows: Sequence[dict], output_dir: str | Path, name: str = "registration") -> Path:
@@ -33,17 +33,22 @@ def format_cell(cell: object) -> str:
 
 
 class RegistrationReport:
-    """At the end of an evaluation, writes the metric's table (one row per phi, plus the affine floor)."""
+    """At the end of an evaluation, writes the metric's table (one row per phi, plus the affine floor).
 
-    def __init__(self, metric: RegistrationMetric, output_dir: str | Path, method: str) -> None:
-        self.metric, self.output_dir, self.method = metric, Path(output_dir), method
+    ``cascades``: the network's passes per pair (``RegistrationNet.cascades``), written on its rows.
+    """
+
+    def __init__(self, metric: RegistrationMetric, output_dir: str | Path, method: str, cascades: int = 1) -> None:
+        self.metric, self.output_dir, self.method, self.cascades = metric, Path(output_dir), method, cascades
 
     def attach(self, engine: Engine) -> None:
         engine.add_event_handler(Events.EPOCH_COMPLETED, self)
 
     def __call__(self, engine: Engine) -> None:
         rows = [
-            {"method": "affine" if key == "affine" else self.method, "phi": None if key == "affine" else key, **row}
+            {"method": "affine", "phi": None, **row}
+            if key == "affine"
+            else {"method": self.method, "phi": key, "cascades": self.cascades, **row}
             for key, row in self.metric.table.items()
         ]
         write_rows(rows, self.output_dir)

@@ -26,9 +26,10 @@ def deployed_row(
     """Accuracy and cost of one deployed network (``RegistrationNet.materialize(phi)``) on every pair of ``data``.
 
     Returns ``summarize``'s keys (mean_dice: mean over pairs of the per-pair label Dice, std_dice,
-    nonpositive_jacobian: mean folding fraction, pairs), "affine_dice" (the pairs before
-    registration), "per_label" (empty) and "gflops" (2 per multiply-add, U-Net only: the warp is
-    interpolation, not counted) for ``input_shape`` (1, 2, *spatial), by default that of the data's first pair.
+    nonpositive_jacobian: mean folding fraction, pairs, dice_per_pair), "affine_dice" (the pairs
+    before registration), "per_label" (empty) and "gflops" (2 per multiply-add, every pass of the
+    U-Net when ``deployed.cascades > 1``; the warp is interpolation, not counted) for ``input_shape``
+    (1, 2, *spatial), by default that of the data's first pair.
     """
     deployed = deployed.to(device)
     key = 0.0  # the metric's table is keyed by phi; a deployed network runs at its own one

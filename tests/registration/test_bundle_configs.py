@@ -26,12 +26,14 @@ def train(method: str, grid, out, variant: tuple[str, ...] = (), similarity: str
     return common
 
 
-def evaluate(common: dict, out, variant: tuple[str, ...] = ()) -> list[dict]:
+def evaluate(common: dict, out, variant: tuple[str, ...] = (), cascades: int = 1) -> list[dict]:
     files = ["registration.json", *variant, "registration_evaluate.json"]
-    run_workflow(files, None, **common, eval_dir=str(out / "eval"))
+    run_workflow(files, None, **common, eval_dir=str(out / "eval"), cascades=cascades)
     rows = json.loads((out / "eval" / "registration.json").read_text())["rows"]
     assert [row["phi"] for row in rows] == [None, 0.0, 0.1, 0.25, 0.5]  # the affine floor first
     assert all(row["pairs"] == 2 and 0.0 <= row["mean_dice"] <= 1.0 for row in rows)
+    assert all(len(row["dice_per_pair"]) == 2 for row in rows)
+    assert [row.get("cascades") for row in rows] == [None] + [cascades] * 4
     return rows
 
 
@@ -43,7 +45,7 @@ def test_fixed_trains_with_lncc_and_evaluates_in_3d(tiny_grid, tmp_path):
 
 def test_sshn_trains_evaluates_sweeps_and_registers_files(tiny_grid, tmp_path):
     common = train("sshn", tiny_grid, tmp_path)
-    evaluate(common, tmp_path)
+    evaluate(common, tmp_path, cascades=2)  # a network trained with one pass, deployed with two
 
     run_workflow(
         ["registration.json", "registration_sweep.json"],
