@@ -7,6 +7,8 @@ Examples:
     python scripts/benchmark_speed.py accuracy --variant wbc --dataset_dir ../shared/data/wbc --phi 0.25
     python scripts/benchmark_speed.py sliding --shape "[1,1,160,192,160]" --rois "[[64,64,64],[96,96,96]]"
     python scripts/benchmark_speed.py registration --ckpt runs/registration/model.pt --grid_dir data/registration/2mm
+    python scripts/benchmark_speed.py registration --ckpt runs/registration_3d/model.pt \
+        --grid_dir data/registration/2mm --slices None
 training: for every dimension and batch size, the median step time of each network and its ratio to
 the Stochastic U-Net's (same phi stream, same batch, steps interleaved), the hypernetwork's size
 against the U-Net's, and, on CUDA, peak memory.
@@ -240,22 +242,22 @@ def registration(
     iterations: int = 50,
     pairs: int = 5,
     repeats: int = 5,
-    slices: list[int] = (-8, -4, 0, 4, 8),
+    slices: list[int] | None = (-8, -4, 0, 4, 8),
     output: str = "eval/benchmark_speed_registration.json",
 ) -> None:
     """Per pair: median ms of the deployed network at each phi (run ``cascades`` times per pair) and of demons
     (``sigma``, ``iterations``), CPU.
 
-    The first ``pairs`` test pairs of the 2D task (split seed 0, coronal ``slices``: the bundle's evaluation ones) are
-    cycled through, one per round; set ``OMP_NUM_THREADS`` and ``ITK_GLOBAL_DEFAULT_NUMBER_OF_THREADS``
-    to compare at equal thread counts.
+    The first ``pairs`` test pairs of the 2D task (split seed 0, coronal ``slices``: the bundle's evaluation
+    ones), or of the 3D task with ``--slices None``, are cycled through, one per round; set ``OMP_NUM_THREADS``
+    and ``ITK_GLOBAL_DEFAULT_NUMBER_OF_THREADS`` to compare at equal thread counts.
     """
     ids = label_ids(grid_dir)
     dataset = PairDataset(grid_dir, split_subjects(grid_dir, "test", 0), ids, slices)
     items = [dataset[index] for index in range(min(pairs, len(dataset)))]
     settings = {
         "method": method,
-        "spatial_dims": 2,
+        "spatial_dims": 2 if slices else 3,
         "features": features,
         "levels": levels,
         "hidden": list(hidden),
