@@ -52,7 +52,7 @@ def compare(a: str, a_key: str, b: str, b_key: str) -> None:
     pairs where a is better. Both reports must come from the same split and slices."""
     try:
         result = paired_difference(per_pair_dice(a, a_key), per_pair_dice(b, b_key))
-    except (ValueError, FileNotFoundError, KeyError) as error:
+    except (ValueError, FileNotFoundError) as error:
         print(f"error: {error}", file=sys.stderr)
         sys.exit(2)
     low, high = result["ci95"]

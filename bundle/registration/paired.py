@@ -37,8 +37,11 @@ def paired_difference(a: Sequence[float], b: Sequence[float], resamples: int = 1
 def per_pair_dice(path: str | Path, key: str | float) -> list[float]:
     """The per-pair Dice of one row of a registration report (``registration.json`` of an evaluation or
     ``baseline.json``): the row whose phi is ``key`` (a number) or whose method is ``key`` (a name:
-    "affine", "demons")."""
-    rows = json.loads(Path(path).read_text())["rows"]
+    "affine", "demons"). A file that is not such a report, or lacks that row, is one error naming it."""
+    try:
+        rows = json.loads(Path(path).read_text())["rows"]
+    except (json.JSONDecodeError, KeyError, TypeError) as error:
+        raise ValueError(f"{path} is not a registration report (JSON with a 'rows' list)") from error
     try:
         phi = float(key)
         matches = [row for row in rows if row["phi"] is not None and abs(row["phi"] - phi) < 1e-9]

@@ -35,11 +35,11 @@ def format_cell(cell: object) -> str:
 class RegistrationReport:
     """At the end of an evaluation, writes the metric's table (one row per phi, plus the affine floor).
 
-    ``cascades``: the network's passes per pair (``RegistrationNet.cascades``), written on its rows.
+    The network's rows also say how many passes it made per pair (the evaluated ``RegistrationNet.cascades``).
     """
 
-    def __init__(self, metric: RegistrationMetric, output_dir: str | Path, method: str, cascades: int = 1) -> None:
-        self.metric, self.output_dir, self.method, self.cascades = metric, Path(output_dir), method, cascades
+    def __init__(self, metric: RegistrationMetric, output_dir: str | Path, method: str) -> None:
+        self.metric, self.output_dir, self.method = metric, Path(output_dir), method
 
     def attach(self, engine: Engine) -> None:
         engine.add_event_handler(Events.EPOCH_COMPLETED, self)
@@ -48,7 +48,7 @@ class RegistrationReport:
         rows = [
             {"method": "affine", "phi": None, **row}
             if key == "affine"
-            else {"method": self.method, "phi": key, "cascades": self.cascades, **row}
+            else {"method": self.method, "phi": key, "cascades": engine.network.cascades, **row}
             for key, row in self.metric.table.items()
         ]
         write_rows(rows, self.output_dir)

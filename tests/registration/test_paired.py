@@ -70,3 +70,8 @@ def test_a_report_without_the_row_exits_with_status_2_and_names_it(tmp_path, cap
         load_script().compare(str(old), "demons", str(old), "demons")
     assert exit_info.value.code == 2
     assert "old.json" in capsys.readouterr().err
+    (tmp_path / "notes.json").write_text('{"comment": "not a report"}')
+    with pytest.raises(SystemExit) as exit_info:
+        load_script().compare(str(tmp_path / "notes.json"), "demons", str(old), "demons")
+    assert exit_info.value.code == 2
+    assert "notes.json is not a registration report" in capsys.readouterr().err
