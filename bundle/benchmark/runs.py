@@ -92,7 +92,8 @@ def train_and_test(spec: RunSpec, profile: Profile, dataset: str, data_dir: str,
 
     Returns (and writes to ``<output_dir>/runs/<name>/result.json``) the spec, training wall time in
     seconds (the trainer's run, validation included, data caching not), epochs run, whether it was
-    resumed (then the time covers only the part after the restart) and one test row per phi.
+    resumed (then the time covers only the part after the restart), the best validation Dice (the
+    checkpoint kept; what the learning-rate search compares) and one test row per phi.
     """
     run_dir = Path(output_dir) / "runs" / spec.name
     result_path = run_dir / "result.json"
@@ -107,6 +108,7 @@ def train_and_test(spec: RunSpec, profile: Profile, dataset: str, data_dir: str,
     workflow.run()
     seconds = time.perf_counter() - start
     epochs = workflow.parser.get_parsed_content("train#trainer").state.epoch
+    best_val = workflow.parser.get_parsed_content("validate#evaluator").state.best_metric
     workflow.finalize()
     network, data, input_shape, num_classes = trained_run(spec, profile, dataset, data_dir, output_dir)
     result = {
@@ -116,6 +118,7 @@ def train_and_test(spec: RunSpec, profile: Profile, dataset: str, data_dir: str,
         "train_seconds": seconds,
         "epochs": epochs,
         "resumed": resumed,
+        "best_val_dice": best_val,
         "rows": get_task(dataset).test_rows(network, data, spec.eval_phis, num_classes, input_shape),
     }
     write_atomically(result_path, json.dumps(result, indent=2))

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from bundle.benchmark import plan
 from bundle.benchmark.analyses.ablation import ablation
+from bundle.benchmark.analyses.learning_rate import choose_learning_rates
 from bundle.benchmark.analyses.per_level import per_level
 from bundle.benchmark.analyses.prior_width import prior_width
 from bundle.benchmark.analyses.transfer import weight_transfer
@@ -78,9 +79,22 @@ class Benchmark:
     def _network(self, spec: RunSpec) -> tuple:
         return trained_run(spec, self.profile, self.dataset, self.dataset_dir, self.output_dir)
 
+    def lr(self) -> dict:
+        """Each method's learning rate chosen on validation: every method trained once per learning rate of the
+        profile's grid on the first seed (Fixed at ``profile.lr_fixed_phi``), the best validation Dice wins."""
+        runs = plan.lr_runs(self.profile)
+        results = self._run([spec for specs in runs.values() for spec in specs])
+        summary = choose_learning_rates(runs, results)
+        self._write("lr", summary)
+        return summary
+
+    def _lrs(self) -> dict[str, float]:
+        """method -> its chosen learning rate (the ``lr`` part, read back from its finished runs)."""
+        return self.lr()["chosen"]
+
     def methods(self) -> dict:
         """Table 1 (test Dice per method and phi over seeds) and Table 3 (training time), with the two figures."""
-        results = self._run(plan.method_runs(self.profile))
+        results = self._run(plan.method_runs(self.profile, self._lrs()))
         tables = {"dice": dice_table(results.values()), "time": time_table(results.values())}
         self._write("methods", tables)
         method_figures(tables["dice"], self.report_dir, self.task.ylabel)
@@ -89,7 +103,7 @@ class Benchmark:
     def prior_width(self) -> dict:
         """SSHN on U(0.5 - r, 0.5 + r) at phi = 0.5 against the plain U-Net (Figure 8)."""
         self.task.check_part("prior_width")
-        runs = plan.prior_width_runs(self.profile)
+        runs = plan.prior_width_runs(self.profile, self._lrs())
         summary = prior_width(runs, self._run(runs), self.report_dir, self.task.ylabel)
         self._write("prior_width", summary)
         return summary
@@ -97,8 +111,9 @@ class Benchmark:
     def transfer(self) -> dict:
         """Weights made for phi' = 0.5 (SSHN's and a Fixed network's) tested at other phi (Figure 9)."""
         self.task.check_part("transfer")
-        seed = self.profile.seeds[0]
-        sshn_spec, fixed_spec = plan.conditioned_run("sshn", seed, self.profile), plan.fixed_run(0.5, seed)
+        seed, lrs = self.profile.seeds[0], self._lrs()
+        sshn_spec = plan.conditioned_run("sshn", seed, self.profile, lrs["sshn"])
+        fixed_spec = plan.fixed_run(0.5, seed, lrs["fixed"])
         self._run([sshn_spec, fixed_spec])
         sshn, data, input_shape, num_classes = self._network(sshn_spec)
         fixed = self._network(fixed_spec)[0]
@@ -111,7 +126,7 @@ class Benchmark:
     def variation(self) -> list[dict]:
         """Coefficient of variation of every predicted tensor across phi (Figure 14)."""
         self.task.check_part("variation")
-        spec = plan.conditioned_run("sshn", self.profile.seeds[0], self.profile)
+        spec = plan.conditioned_run("sshn", self.profile.seeds[0], self.profile, self._lrs()["sshn"])
         self._run([spec])
         sshn = self.task.hypernetwork(self._network(spec)[0])
         rows = weight_variation(sshn, self.profile.variation_phis, self.report_dir)
@@ -121,7 +136,7 @@ class Benchmark:
     def per_level(self) -> dict:
         """One phi per resizing level on a grid, its Pareto frontier against one phi (Figures 12, 13)."""
         self.task.check_part("per_level")
-        grid_spec, single_spec = plan.per_level_runs(self.profile)
+        grid_spec, single_spec = plan.per_level_runs(self.profile, self._lrs())
         results = self._run([grid_spec, single_spec])
         summary = per_level(results[grid_spec.name], results[single_spec.name], self.report_dir, self.task.ylabel)
         self._write("per_level", summary)
@@ -130,7 +145,7 @@ class Benchmark:
     def ablation(self) -> dict:
         """Residual, SE, FPN and PSPNet primaries: each SSHN against its Fixed networks (Figure 10)."""
         self.task.check_part("ablation")
-        runs = plan.ablation_runs(self.profile)
+        runs = plan.ablation_runs(self.profile, self._lrs())
         everything = self._run([spec for specs in runs.values() for spec in specs])
         summary = ablation(runs, everything, self.report_dir, self.task.ylabel)
         self._write("ablation", summary)
@@ -146,13 +161,14 @@ class Benchmark:
         return write_report(parts, self.task, self.profile, _git_commit(), self.report_dir)
 
     def all(self) -> Path:
-        """Every part that applies to the task, training all their runs first in one pool (``profile.jobs`` at a
-        time), then the report."""
+        """Every part that applies to the task: the learning-rate search first, then all the other parts' runs in one
+        pool (``profile.jobs`` at a time), then every part and the report."""
+        lrs = self._lrs()
         runs = {
-            "methods": lambda: plan.method_runs(self.profile),
-            "prior_width": lambda: plan.prior_width_runs(self.profile),
-            "per_level": lambda: plan.per_level_runs(self.profile),
-            "ablation": lambda: [spec for specs in plan.ablation_runs(self.profile).values() for spec in specs],
+            "methods": lambda: plan.method_runs(self.profile, lrs),
+            "prior_width": lambda: plan.prior_width_runs(self.profile, lrs),
+            "per_level": lambda: plan.per_level_runs(self.profile, lrs),
+            "ablation": lambda: [spec for specs in plan.ablation_runs(self.profile, lrs).values() for spec in specs],
         }
         self._run([spec for part, specs in runs.items() if part in self.task.parts for spec in specs()])
         for part in self.task.parts:

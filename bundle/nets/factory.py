@@ -33,19 +33,22 @@ def build_network(
     hidden: Sequence[int] = (10, 100),
     per_level: bool = False,
     architecture: str = "unet",
+    hypernet_init: str = "kaiming",
 ) -> nn.Module:
     """The network of ``method`` around one :class:`PhiUNet`: "sshn" (hypernetwork-predicted weights),
     "film" (own weights + FiLM), "fixed" and "stochastic" (the plain U-Net, trained at one phi or
     a phi sampled each step). ``phi`` is the default of ``forward(x)``; ``hidden`` and ``per_level``
     configure the SSHN's hypernetwork or FiLM's MLP. ``architecture`` picks the primary network:
     "unet" (:class:`PhiUNet`), "fpn" (:class:`PhiFPN`) or "psp" (:class:`PhiPSPNet`).
+    ``hypernet_init`` is the SSHN hypernetwork's initialization: "kaiming" (the paper's) or "tied" (the
+    phi-blind ablation).
     """
     _check_method(method)
     if architecture not in ARCHITECTURES:
         raise ValueError(f"architecture must be one of {tuple(ARCHITECTURES)}, got {architecture!r}")
     primary = ARCHITECTURES[architecture](spatial_dims, in_channels, out_channels, features, levels, phi, block)
     if method == "sshn":
-        return SSHN(primary, per_level=per_level, hidden=hidden)
+        return SSHN(primary, per_level=per_level, hidden=hidden, init=hypernet_init)
     if method == "film":
         return FiLMUNet(primary, per_level=per_level, hidden=hidden)
     return primary

@@ -8,25 +8,29 @@ from torch import nn
 
 from bundle.nets.conditioning import mlp_body, phi_features
 
+INITS = ("kaiming", "tied")
+# The phis over which the predicted tensors start, on average, at their target scale: phi's whole domain.
+CALIBRATION_PHIS = tuple(i / 10 for i in range(11))
+
 
 class HyperNetwork(nn.Module):
     """MLP from [phi_i, 1 - phi_i]_i to one tensor per entry of ``target_shapes`` (the paper's design).
 
     Hidden layers ``hidden`` (the paper: 10 and 100) with LeakyReLU, then one linear output group
-    per target tensor, fused into a single matmul. Kaiming-normal weights and zero biases, with
-    two adjustments measured on the default U-Net (see docs/design.md):
+    per target tensor, fused into a single matmul. Kaiming-normal weights and zero biases (the
+    paper), with one adjustment: each output group's weights are drawn with the standard deviation
+    that makes its tensor start with the root-mean-square ``target_scales[name]`` (the primary
+    network's own initialization) on average over phi in [0, 1]. A plain Kaiming head multiplies
+    every predicted layer's scale by the norm of the last hidden layer (about 5 to 12), and the
+    output explodes with depth (over 1e3 times a plain U-Net's); see docs/design.md.
 
-    - Each output group's weights are drawn with the standard deviation that makes its tensor
-      start with the root-mean-square ``target_scales[name]`` (the primary network's own
-      initialization). A plain Kaiming head multiplies every predicted layer's scale by the
-      norm of the last hidden layer (about 5 to 12), and the output explodes with depth (over
-      1e3 times a plain U-Net's).
-    - The first layer uses one Kaiming-drawn column for both phi_i and 1 - phi_i, so that the
-      hidden code, whose norm otherwise varies up to 3x across phi, starts the same for every
-      phi: a scale error shared by all 19 predicted layers compounds (0.03x a plain U-Net's
-      output at phi = 0 in one seed). Every phi thus starts from one Kaiming-initialized
-      U-Net; the columns separate with training, since their gradients are phi and 1 - phi
-      times the same term.
+    ``init``:
+        - "kaiming" (default): independent first-layer columns for phi_i and 1 - phi_i, so the
+          predicted weights differ across phi from the start and keep adapting to it.
+        - "tied": one Kaiming column used for both phi_i and 1 - phi_i, so every phi starts from
+          the same weights. Kept only as an ablation: the columns' gradients are phi and 1 - phi
+          times the same term and Adam moves them together, so the trained network stays almost
+          phi-blind (0.5 % weight change between phi 0.1 and 0.5), a reparametrized Stochastic U-Net.
 
     Args:
         target_shapes: name -> shape of each predicted tensor.
@@ -34,6 +38,7 @@ class HyperNetwork(nn.Module):
         num_phi: rescaling factors the network is conditioned on (1, or one per resize).
         hidden: widths of the hidden layers.
         negative_slope: LeakyReLU slope.
+        init: "kaiming" or "tied", as above.
     """
 
     def __init__(
@@ -43,23 +48,40 @@ class HyperNetwork(nn.Module):
         num_phi: int = 1,
         hidden: Sequence[int] = (10, 100),
         negative_slope: float = 0.2,
+        init: str = "kaiming",
     ) -> None:
         super().__init__()
+        if init not in INITS:
+            raise ValueError(f"hypernetwork init must be one of {INITS}, got {init!r}")
         self.num_phi = num_phi
         self.shapes = {name: tuple(shape) for name, shape in target_shapes.items()}
         self.sizes = [math.prod(shape) for shape in self.shapes.values()]
         self.body = mlp_body(2 * num_phi, hidden, negative_slope)
         self.head = nn.Linear(hidden[-1], sum(self.sizes))
-        self._init_weights([target_scales[name] for name in self.shapes])
+        self._init_weights([target_scales[name] for name in self.shapes], tied=init == "tied")
 
     @torch.no_grad()
-    def _init_weights(self, scales: Sequence[float]) -> None:
-        first = self.body[0].weight
-        first[:, 1::2] = first[:, 0::2]
-        norm = self.body(phi_features([0.0] * self.num_phi)).norm().item()  # the same for every phi
+    def _init_weights(self, scales: Sequence[float], tied: bool) -> None:
+        if tied:
+            first = self.body[0].weight
+            first[:, 1::2] = first[:, 0::2]
+        # A predicted tensor's RMS is its rows' std times the hidden code's norm, which varies with phi.
+        norms = [self.body(phi_features([phi] * self.num_phi)).norm().item() for phi in CALIBRATION_PHIS]
+        norm = sum(norms) / len(norms)
         std = torch.cat([torch.full((size,), scale / norm) for size, scale in zip(self.sizes, scales, strict=True)])
         self.head.weight.copy_(torch.randn_like(self.head.weight) * std[:, None])
         nn.init.zeros_(self.head.bias)
+
+    @torch.no_grad()
+    def scale_target(self, name: str, factor: float) -> None:
+        """Multiply the output rows (and bias) that predict the tensor ``name`` by ``factor``."""
+        if name not in self.shapes:
+            raise KeyError(f"the hypernetwork predicts no tensor {name!r}; it predicts {list(self.shapes)}")
+        index = list(self.shapes).index(name)
+        start = sum(self.sizes[:index])
+        rows = slice(start, start + self.sizes[index])
+        self.head.weight[rows] *= factor
+        self.head.bias[rows] *= factor
 
     def forward(self, phis: Sequence[float]) -> dict[str, torch.Tensor]:
         """Predict every target tensor for the ``num_phi`` factors ``phis``: name -> tensor."""

@@ -20,17 +20,13 @@ def init_flow_head(network: nn.Module, std: float = 1e-5) -> nn.Module:
     so that training starts from an almost identity transform. Returns ``network``.
 
     For an SSHN the head is predicted: the hypernetwork's output rows for ``head.weight`` are
-    rescaled so that the predicted weights start at that standard deviation. (build_network has
+    rescaled so that the predicted weights start at that standard deviation (on average over phi). (build_network has
     no hook for the head's initialization; this wraps it instead of changing it.)
     """
     with torch.no_grad():
         if isinstance(network, SSHN):
-            rows, offset = network.hypernet.head.weight, 0
-            for name, size in zip(network.hypernet.shapes, network.hypernet.sizes, strict=True):
-                if name == "head.weight":
-                    kaiming_rms = network.primary.head.weight.pow(2).mean().sqrt()
-                    rows[offset : offset + size] *= std / kaiming_rms
-                offset += size
+            kaiming_rms = network.primary.head.weight.pow(2).mean().sqrt().item()
+            network.hypernet.scale_target("head.weight", std / kaiming_rms)
         else:
             primary = network if isinstance(network, PhiUNet) else network.primary  # FiLMUNet
             nn.init.normal_(primary.head.weight, 0.0, std)
@@ -103,7 +99,20 @@ def build_registration_network(
     integration_steps: int = 0,
     flow_std: float = 1e-5,
     cascades: int = 1,
+    hypernet_init: str = "kaiming",
 ) -> RegistrationNet:
     """The registration network of ``method`` (sshn, fixed, stochastic, film) from plain config values."""
-    unet = build_network(method, spatial_dims, 2, spatial_dims, features, levels, phi, block, hidden, per_level)
+    unet = build_network(
+        method,
+        spatial_dims,
+        2,
+        spatial_dims,
+        features,
+        levels,
+        phi,
+        block,
+        hidden,
+        per_level,
+        hypernet_init=hypernet_init,
+    )
     return RegistrationNet(init_flow_head(unet, flow_std), integration_steps, cascades)
