@@ -72,7 +72,8 @@ def _header(task: Task, profile: Profile, commit: str) -> list[str]:
         f"- Seeds {list(profile.seeds)}{_seed_note(profile)}; one data split for all (seeded with 0, 64 / 16 / 20 %"
         f" train / validation / test); {task.metric}.",
         "- Each network is the checkpoint with the best validation Dice (mean over phi 0.1, 0.25, 0.5; a Fixed "
-        f"network validates at its own phi), trained through {configs}.",
+        f"network validates at its own phi), trained through {configs} at its method's learning rate, chosen on "
+        f"the validation split from {', '.join(f'{lr:g}' for lr in profile.lr_grid)} (below).",
         "",
     ]
 
@@ -138,6 +139,24 @@ def _methods(tables: dict, dataset: str) -> list[str]:
             "(the paper, WBC: 449.8 / 47.3 = 9.5x). Times are the trainer's wall time with validation, "
             "data caching not included; runs shared the machine with each other.",
         ]
+    return [*lines, ""]
+
+
+def _learning_rates(summary: dict) -> list[str]:
+    table = summary["validation_dice"]
+    grid = sorted({row["lr"] for rows in table.values() for row in rows})
+    lines = ["## Learning rate of each method, chosen on the validation split", ""]
+    lines += ["Best validation Dice x100 (first seed; epochs run in brackets); the chosen rate in bold.", ""]
+    lines += ["| method | " + " | ".join(f"lr {lr:g}" for lr in grid) + " |", "|---" * (len(grid) + 1) + "|"]
+    for method in [m for m in METHOD_ORDER if m in table]:
+        by_lr = {row["lr"]: row for row in table[method]}
+        cells = []
+        for lr in grid:
+            row = by_lr.get(lr)
+            cell = MISSING if row is None else "diverged" if row["dice"] is None else f"{100 * row['dice']:.1f}"
+            cell += "" if row is None else f" ({row['epochs']})"
+            cells.append(f"**{cell}**" if lr == summary["chosen"][method] else cell)
+        lines.append(f"| {method} | " + " | ".join(cells) + " |")
     return [*lines, ""]
 
 
@@ -239,6 +258,7 @@ def _ablation(summary: Mapping[str, dict]) -> list[str]:
 
 
 SECTIONS = {
+    "lr": _learning_rates,
     "prior_width": _prior_width,
     "transfer": _transfer,
     "variation": _variation,
@@ -255,7 +275,7 @@ def write_report(
     if "methods" in parts:
         lines += _methods(parts["methods"], task.name)
     for name, section in SECTIONS.items():
-        if name in parts:
+        if name in parts:  # the learning rates right after the table they were chosen for
             lines += section(parts[name])
     path = Path(report_dir) / "report.md"
     write_atomically(path, "\n".join(lines) + "\n")

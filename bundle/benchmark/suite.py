@@ -37,7 +37,8 @@ class Benchmark:
     ``seeds`` replaces the profile's seeds (e.g. one seed where time is short). ``training`` overrides the
     profile's training settings for every run (e.g. ``{"features": 16, "similarity": "lncc"}``), after its
     per-dataset ones; the report lists them. Finished runs are read back by name, so give runs made with
-    other overrides their own ``output_dir``.
+    other overrides their own ``output_dir``. The learning rate is not a training override: every method's is
+    chosen on validation from the profile's grid, which ``lr_grid`` replaces (one value: every method at it).
     """
 
     def __init__(
@@ -49,6 +50,7 @@ class Benchmark:
         report_dir: str | None = None,
         seeds: list[int] | None = None,
         training: dict | None = None,
+        lr_grid: list[float] | None = None,
     ) -> None:
         self.dataset, self.profile, self.task = dataset, get_profile(profile), get_task(dataset)
         if seeds is not None:  # fewer (or other) seeds than the profile's; the report lists those that ran
@@ -58,7 +60,13 @@ class Benchmark:
         if training:
             if not isinstance(training, dict) or not all(isinstance(key, str) for key in training):
                 raise ValueError(f"training must be a dict of config keys to values, got {training!r}")
+            if "lr" in training:
+                raise ValueError("training must not set lr: each method's is chosen from the grid; pass --lr_grid [LR]")
             self.profile = dataclasses.replace(self.profile, overrides=dict(training))
+        if lr_grid is not None:
+            if not lr_grid or not all(isinstance(lr, int | float) and 0 < lr <= 10 for lr in lr_grid):
+                raise ValueError(f"lr_grid must be a non-empty list of numbers in (0, 10], got {lr_grid!r}")
+            self.profile = dataclasses.replace(self.profile, lr_grid=tuple(sorted(lr_grid)))
         if not Path(dataset_dir).is_dir():
             raise FileNotFoundError(
                 f"dataset folder {dataset_dir} does not exist (download it with scripts/download.py)"

@@ -9,7 +9,7 @@ from bundle.benchmark.report import _header, _seed_note, _usable_range
 from bundle.benchmark.runs import RunSpec, training_overrides
 from bundle.benchmark.suite import Benchmark
 from bundle.benchmark.tables import dice_table, time_table
-from tests.benchmark.checks import check_report
+from tests.benchmark.checks import check_report, run_result
 from tests.data.test_datalist import make_wbc
 
 
@@ -24,23 +24,47 @@ def finished(tmp_path_factory):
 
 def test_report_has_every_method_and_phi(finished):
     _, root = finished
-    headings = ("Table 1", "Table 3", "Figure 8", "Figure 9", "Figure 14", "Figures 12, 13", "Figure 10")
+    headings = (
+        "Table 1",
+        "Learning rate of each method",
+        "Table 3",
+        "Figure 8",
+        "Figure 9",
+        "Figure 14",
+        "Figures 12, 13",
+        "Figure 10",
+    )
     figures = ("dice_vs_phi", "dice_vs_gflops", "prior_width", "weight_transfer", "weight_variation", "per_level")
     check_report(root / "report", get_profile("tiny"), headings, (*figures, "ablation_unet", "ablation_residual"))
 
 
 def test_a_finished_run_is_not_repeated(finished):
     benchmark, root = finished
-    result = root / "out" / "runs" / "sshn_seed0" / "result.json"
-    before = result.stat().st_mtime_ns
+    results = sorted((root / "out" / "runs").glob("*/result.json"))
+    before = [result.stat().st_mtime_ns for result in results]
     benchmark.methods()
-    assert result.stat().st_mtime_ns == before
+    assert [result.stat().st_mtime_ns for result in results] == before
+    assert sorted((root / "out" / "runs").glob("*/result.json")) == results
+
+
+def test_every_method_trains_at_every_lr_of_the_grid_and_keeps_its_best_on_validation(finished):
+    _, root = finished
+    learning_rates = json.loads((root / "report" / "lr.json").read_text())
+    for method, rows in learning_rates["validation_dice"].items():
+        best = max(rows, key=lambda row: -1 if row["dice"] is None else row["dice"])
+        assert learning_rates["chosen"][method] == best["lr"]
+    for lr in get_profile("tiny").lr_grid:  # the search's seed-0 runs, read back by the main table's
+        assert (root / "out" / "runs" / f"film_lr{lr:g}_seed0" / "result.json").is_file()
+        assert (root / "out" / "runs" / f"fixed_phi0.5_lr{lr:g}_seed0" / "result.json").is_file()
+    seed1 = run_result(root / "report", root / "out", "stochastic", 1)
+    assert seed1["overrides"]["lr"] == learning_rates["chosen"]["stochastic"]
+    assert 0.0 <= seed1["best_val_dice"] <= 1.0
 
 
 def test_seeds_share_one_split_and_vary_the_training(finished):
     _, root = finished
-    seed0 = json.loads((root / "out" / "runs" / "sshn_seed0" / "result.json").read_text())
-    seed1 = json.loads((root / "out" / "runs" / "sshn_seed1" / "result.json").read_text())
+    seed0 = run_result(root / "report", root / "out", "sshn", 0)
+    seed1 = run_result(root / "report", root / "out", "sshn", 1)
     assert seed0["seed"] == 0 and seed1["seed"] == 1
     assert [r["gflops"] for r in seed0["rows"]] == [r["gflops"] for r in seed1["rows"]]
 
@@ -106,8 +130,8 @@ def test_seeds_override_replaces_the_profiles_and_the_report_says_so(tmp_path):
 
 def test_training_overrides_reach_every_run_and_the_report_lists_them(tmp_path):
     data = make_wbc(tmp_path / "wbc", count=5)
-    benchmark = Benchmark("wbc", "tiny", str(data), str(tmp_path / "out"), training={"features": 6, "lr": 0.5})
-    spec = RunSpec(name="fixed_phi0.5_seed0", method="fixed", phi=0.5, seed=0)
+    benchmark = Benchmark("wbc", "tiny", str(data), str(tmp_path / "out"), training={"features": 6}, lr_grid=[0.5])
+    spec = RunSpec(name="fixed_phi0.5_lr0.5_seed0", method="fixed", phi=0.5, seed=0, overrides={"lr": 0.5})
     overrides = training_overrides(spec, benchmark.profile, "wbc", str(data), tmp_path / "run")
     assert (overrides["features"], overrides["lr"], overrides["levels"]) == (
         6,
@@ -115,7 +139,11 @@ def test_training_overrides_reach_every_run_and_the_report_lists_them(tmp_path):
         get_profile("tiny").training["levels"],
     )
     header = "\n".join(_header(benchmark.task, benchmark.profile, "abc"))
-    assert '`--training` overrides {"features": 6, "lr": 0.5}' in header
+    assert '`--training` overrides {"features": 6}' in header and "from 0.5 (below)" in header
     assert "overrides" not in "\n".join(_header(benchmark.task, get_profile("tiny"), "abc"))
     with pytest.raises(ValueError, match="training must be a dict"):
         Benchmark("wbc", "tiny", str(data), str(tmp_path / "out"), training=["features"])
+    with pytest.raises(ValueError, match="training must not set lr"):
+        Benchmark("wbc", "tiny", str(data), str(tmp_path / "out"), training={"lr": 0.5})
+    with pytest.raises(ValueError, match="lr_grid must be a non-empty list"):
+        Benchmark("wbc", "tiny", str(data), str(tmp_path / "out"), lr_grid=[0.0])

@@ -1,12 +1,10 @@
 """The benchmark's smallest configuration end to end on generated registration pairs, and its task's checks."""
 
-import json
-
 import pytest
 
 from bundle.benchmark.profiles import get_profile
 from bundle.benchmark.suite import Benchmark
-from tests.benchmark.checks import check_report
+from tests.benchmark.checks import check_report, run_result
 from tests.registration.conftest import make_grid
 
 
@@ -32,8 +30,8 @@ def test_report_has_every_method_and_phi_with_folding(finished):
 
 def test_test_rows_are_the_test_pairs_of_one_split_for_every_seed(finished):
     _, root = finished
-    seed0 = json.loads((root / "out" / "runs" / "sshn_seed0" / "result.json").read_text())
-    seed1 = json.loads((root / "out" / "runs" / "sshn_seed1" / "result.json").read_text())
+    seed0 = run_result(root / "report", root / "out", "sshn", 0)
+    seed1 = run_result(root / "report", root / "out", "sshn", 1)
     assert seed0["dataset"] == "registration" and seed1["seed"] == 1
     # 10 subjects: 2 test subjects, 2 ordered pairs, 1 slice each; the affine floor is the same data's
     for row0, row1 in zip(seed0["rows"], seed1["rows"], strict=True):

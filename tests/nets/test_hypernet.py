@@ -51,9 +51,32 @@ def test_naive_kaiming_head_explodes_where_the_scaled_one_stays_near_unit():
     assert naive > 1e3
 
 
-def test_predictions_start_equal_for_every_phi_and_separate_with_training():
+def median_weight_change(hypernet: HyperNetwork, phi_a: float, phi_b: float) -> float:
+    """Median over predicted weight tensors (biases start at zero) of the relative L2 change from phi_a to phi_b."""
+    a, b = hypernet([phi_a]), hypernet([phi_b])
+    changes = [(a[k] - b[k]).norm() / a[k].norm() for k in a if a[k].ndim > 1]
+    return torch.stack(changes).median().item()
+
+
+def test_paper_init_predicts_other_weights_for_every_phi_and_tied_the_same():
     torch.manual_seed(0)
-    hypernet = HyperNetwork(SHAPES, dict.fromkeys(SHAPES, 0.1))
+    scales = {name: 0.1 if len(shape) > 1 else 0.0 for name, shape in SHAPES.items()}
+    assert median_weight_change(HyperNetwork(SHAPES, scales), 0.1, 0.5) > 0.1
+    first = HyperNetwork(SHAPES, scales).body[0].weight
+    assert not torch.allclose(first[:, 0], first[:, 1])  # independent phi and 1 - phi columns
+    tied = HyperNetwork(SHAPES, scales, init="tied")
+    assert median_weight_change(tied, 0.1, 0.5) < 1e-6  # phi + (1 - phi) rounds
+    torch.testing.assert_close(tied.body[0].weight[:, 0], tied.body[0].weight[:, 1])
+
+
+def test_unknown_init_is_a_value_error():
+    with pytest.raises(ValueError, match=r"init must be one of \('kaiming', 'tied'\), got 'xavier'"):
+        HyperNetwork(SHAPES, dict.fromkeys(SHAPES, 0.1), init="xavier")
+
+
+def test_tied_columns_separate_with_training():
+    torch.manual_seed(0)
+    hypernet = HyperNetwork(SHAPES, dict.fromkeys(SHAPES, 0.1), init="tied")
     torch.testing.assert_close(hypernet([0.0])["a.weight"], hypernet([0.5])["a.weight"])
     optimizer = torch.optim.Adam(hypernet.parameters(), lr=1e-3)
     target = torch.randn(SHAPES["a.weight"])
@@ -62,3 +85,16 @@ def test_predictions_start_equal_for_every_phi_and_separate_with_training():
         (hypernet([phi])["a.weight"] - target).pow(2).mean().backward()
         optimizer.step()
     assert not torch.allclose(hypernet([0.0])["a.weight"], hypernet([0.5])["a.weight"])
+
+
+def test_scale_target_rescales_that_tensor_alone():
+    torch.manual_seed(0)
+    hypernet = HyperNetwork(SHAPES, dict.fromkeys(SHAPES, 0.1))
+    before = hypernet([0.3])
+    hypernet.scale_target("a.bias", 0.5)
+    after = hypernet([0.3])
+    torch.testing.assert_close(after["a.bias"], 0.5 * before["a.bias"])
+    torch.testing.assert_close(after["a.weight"], before["a.weight"])
+    torch.testing.assert_close(after["b.weight"], before["b.weight"])
+    with pytest.raises(KeyError, match=r"predicts no tensor 'c\.weight'"):
+        hypernet.scale_target("c.weight", 2.0)

@@ -1,8 +1,11 @@
 import pytest
 import torch
+import torch.nn.functional as F
 
+from bundle.export import deployed_network
 from bundle.nets.sshn import SSHN
 from bundle.nets.unet import PhiUNet
+from tests.nets.test_hypernet import median_weight_change
 
 
 def small_sshn(dims: int, block: str = "plain", per_level: bool = False) -> SSHN:
@@ -61,15 +64,30 @@ def test_materialized_network_survives_torchscript(export):
 
 
 @pytest.mark.parametrize(("dims", "shape"), [(2, (2, 1, 160, 192)), (3, (1, 1, 48, 64, 48))])
-def test_output_scale_at_init_is_that_of_a_plain_unet(dims, shape):
+def test_output_scale_at_init_is_that_of_a_plain_unet_with_tied_columns(dims, shape):
+    """With one code for every phi the predicted U-Net is a Kaiming-initialized one at every phi."""
     torch.manual_seed(0)
     x = torch.randn(shape)
     plain = PhiUNet(dims, 1, 4)
-    sshn = SSHN(PhiUNet(dims, 1, 4))
+    sshn = SSHN(PhiUNet(dims, 1, 4), init="tied")
     with torch.no_grad():
         for phi in [0.0, 0.25, 0.5]:
             ratio = sshn(x, phi).std() / plain(x, phi).std()
             assert 0.1 < ratio < 10, (phi, ratio)
+
+
+@pytest.mark.parametrize("dims", [2, 3])
+def test_every_predicted_weight_starts_at_its_kaiming_scale_on_average_over_phi(dims):
+    """The paper's init: each tensor's scale varies with phi (the code's norm does), its mean over phi is Kaiming's."""
+    torch.manual_seed(0)
+    sshn = SSHN(PhiUNet(dims, 1, 4))
+    own = dict(sshn.primary.named_parameters())
+    with torch.no_grad():
+        predicted = [sshn.predict_weights([phi]) for phi in torch.linspace(0, 1, 11).tolist()]
+    for name, weight in own.items():
+        if weight.ndim > 1:
+            rms = torch.stack([p[name].pow(2).mean().sqrt() for p in predicted]).mean()
+            assert 0.5 < rms / weight.pow(2).mean().sqrt() < 2, name
 
 
 def test_per_level_variant_reads_one_phi_per_resize():
@@ -102,3 +120,54 @@ def test_scripting_an_sshn_scripts_its_network_at_the_default_phi():
     x = torch.randn(1, 1, 20, 22)
     torch.testing.assert_close(scripted(x), sshn(x))
     assert not any(name.startswith("hypernet") for name, _ in scripted.named_parameters())
+
+
+def disks(count: int, seed: int, size: int = 24) -> tuple[torch.Tensor, torch.Tensor]:
+    """Noisy images of one bright disk each, (count, 1, size, size), and their masks (count, size, size)."""
+    generator = torch.Generator().manual_seed(seed)
+    yy, xx = torch.meshgrid(torch.arange(size), torch.arange(size), indexing="ij")
+    centres = torch.randint(6, size - 6, (count, 2), generator=generator)
+    radii = torch.randint(3, 7, (count,), generator=generator)
+    inside = (yy - centres[:, 0, None, None]) ** 2 + (xx - centres[:, 1, None, None]) ** 2 < radii[:, None, None] ** 2
+    images = inside.float()[:, None] + 0.3 * torch.randn(count, 1, size, size, generator=generator)
+    return images, inside.long()
+
+
+def trained_tiny_sshn(init: str, steps: int = 60) -> SSHN:
+    """A tiny SSHN trained on :func:`disks` with phi ~ U(0, 0.5), one phi per step (the paper's scheme)."""
+    torch.manual_seed(0)
+    sshn = SSHN(PhiUNet(2, 1, 2, features=4, levels=3), hidden=(4, 8), init=init)
+    images, masks = disks(16, seed=0)
+    optimizer = torch.optim.Adam(sshn.parameters(), lr=3e-3)
+    phis = torch.rand(steps, generator=torch.Generator().manual_seed(1)) * 0.5
+    for phi in phis.tolist():
+        optimizer.zero_grad()
+        F.cross_entropy(sshn(images, phi), masks).backward()
+        optimizer.step()
+    return sshn
+
+
+@pytest.fixture(scope="module")
+def trained() -> dict[str, SSHN]:
+    return {init: trained_tiny_sshn(init) for init in ("kaiming", "tied")}
+
+
+def test_trained_weights_still_depend_on_phi_and_tied_ones_barely(trained):
+    """The trap the paper's initialization avoids: a phi-blind start stays phi-blind under Adam."""
+    assert median_weight_change(trained["kaiming"].hypernet, 0.1, 0.5) > 0.1
+    assert median_weight_change(trained["tied"].hypernet, 0.1, 0.5) < 0.02
+
+
+def test_weights_made_for_another_phi_transfer_worse_than_the_own_ones(trained):
+    """The paper's Figure 9 on a tiny task: weights for 0.5 run at 0.1 lose against the weights for 0.1."""
+    images, masks = disks(16, seed=5)
+    losses = {}
+    with torch.no_grad():
+        for init, sshn in trained.items():
+            own = F.cross_entropy(sshn(images, 0.1), masks).item()
+            transferred = F.cross_entropy(deployed_network(sshn, 0.5)(images, 0.1), masks).item()
+            losses[init] = (own, transferred)
+    own, transferred = losses["kaiming"]
+    assert transferred > 1.2 * own, losses
+    own, transferred = losses["tied"]
+    assert transferred == pytest.approx(own, rel=0.05), losses

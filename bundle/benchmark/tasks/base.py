@@ -17,7 +17,7 @@ from bundle.nets.conditioned import PhiConditionedUNet
 
 ROOT = Path(__file__).resolve().parents[3]
 CONFIGS = ROOT / "configs"
-PARTS = ("methods", "prior_width", "transfer", "variation", "per_level", "ablation")
+PARTS = ("lr", "methods", "prior_width", "transfer", "variation", "per_level", "ablation")
 
 
 class Task(ABC):
