@@ -8,6 +8,7 @@ import numpy as np
 import torch
 from monai.bundle import ConfigParser
 
+from bundle.checked_run import checked_overrides
 from bundle.data.atomic_writers import replace_atomically
 from bundle.data.validation import CheckedLoadImaged, check_image
 from bundle.export import load_weights
@@ -20,10 +21,14 @@ CONFIGS = Path(__file__).resolve().parents[2] / "configs"
 
 def load_registration_network(ckpt: str | Path, overrides: dict | None = None, device: str = "cpu") -> RegistrationNet:
     """The network of ``configs/registration.json`` (with ``overrides``, e.g. method, spatial_dims) and
-    the weights of ``ckpt``, loaded strictly (a checkpoint of another method or size is an error)."""
+    the weights of ``ckpt``, loaded strictly (a checkpoint of another method or size is an error).
+
+    ``overrides`` are literal values checked like the scripts' (``bundle.checked_run``): a ``$`` value would
+    otherwise run as Python in MONAI's config parser, and a wrong method or size fails here, named.
+    """
     parser = ConfigParser()
     parser.read_config(str(CONFIGS / "registration.json"))
-    parser.update(overrides or {})
+    parser.update(checked_overrides(overrides or {}))
     return load_weights(parser.get_parsed_content("network_def"), ckpt, device)
 
 
@@ -50,9 +55,11 @@ def register_files(
     moving_image, fixed_image = loaded["moving"], loaded["fixed"]
     for image in (moving_image, fixed_image):
         check_image(image, network.spatial_dims, channels=1)
-    if moving_image.shape != fixed_image.shape:
+    moving_affine, fixed_affine = np.asarray(moving_image.affine), np.asarray(fixed_image.affine)
+    if moving_image.shape != fixed_image.shape or not np.allclose(moving_affine, fixed_affine, atol=1e-3):
         raise ValueError(
-            f"{moving} {list(moving_image.shape[1:])} and {fixed} {list(fixed_image.shape[1:])} must share one grid: "
+            f"{moving} ({list(moving_image.shape[1:])} voxels, affine {moving_affine.round(3).tolist()}) and {fixed} "
+            f"({list(fixed_image.shape[1:])} voxels, affine {fixed_affine.round(3).tolist()}) must share one grid: "
             "align both to the template first (bundle.registration.mindboggle)"
         )
     scaled = [torch.from_numpy(scale_intensity(image.numpy())) for image in (moving_image, fixed_image)]

@@ -6,7 +6,7 @@ import pytest
 
 from bundle.data.validation import InputError
 from bundle.nets.factory import build_network
-from bundle.registration.inference import register_files
+from bundle.registration.inference import load_registration_network, register_files
 from bundle.registration.network import RegistrationNet
 
 
@@ -48,3 +48,32 @@ def test_good_files_write_both_outputs_and_no_temporary(tmp_path):
     paths = register_files(_network(), moving, fixed, tmp_path / "out", phi=0.25)
     assert nib.load(paths["warped"]).shape == (12, 10) and nib.load(paths["ddf"]).shape == (12, 10, 2)
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["m_ddf.nii.gz", "m_warped.nii.gz"]
+
+
+def test_images_on_different_grids_are_refused_naming_both(tmp_path):
+    moving = _write(tmp_path / "m.nii.gz", GOOD)
+    shifted = np.eye(4)
+    shifted[0, 3] = 5.0
+    fixed = tmp_path / "f.nii.gz"
+    nib.save(nib.Nifti1Image(GOOD.astype(np.float32), shifted), fixed)
+    with pytest.raises(ValueError, match="must share one grid") as error:
+        register_files(_network(), moving, fixed, tmp_path / "out")
+    assert str(moving) in str(error.value) and str(fixed) in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"method": '$__import__("os").system("touch PWNED")'}, "values starting with"),
+        ({"spatial_dims": "$1+1"}, "values starting with"),
+        ({"cascades": "@network_def"}, "values starting with"),
+        ({"method": "unet"}, "--method must be one of"),
+        ({"spatial_dims": 4}, "--spatial_dims must be 2 or 3"),
+        ({"cascades": 0}, "--cascades must be an integer >= 1"),
+    ],
+)
+def test_network_settings_are_literal_and_checked(settings, message, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ValueError, match=message):
+        load_registration_network(tmp_path / "model.pt", settings)
+    assert not (tmp_path / "PWNED").exists()
