@@ -2,7 +2,9 @@
 
 Examples:
     python scripts/download.py wbc --root data/wbc [--mirror http://host/wbc]
-    python scripts/download.py hippocampus --root data/hippocampus [--url http://host/Task04_Hippocampus.tar --md5 HEX]
+    python scripts/download.py hippocampus --root data/hippocampus \
+        [--mirror http://host/Task04_Hippocampus.tar --mirror_md5 HEX]
+A given mirror is the only source tried: it never falls back to the public one.
 """
 
 import sys
@@ -17,10 +19,12 @@ def wbc(root: str, mirror: str | None = None) -> str:
     return str(fetch_wbc(root, mirror))
 
 
-def hippocampus(root: str, url: str | None = None, md5: str | None = None) -> str:
-    """Fetch MSD Task04_Hippocampus into ``root`` unless it is there (see bundle.data.download.fetch_msd)."""
-    # fire turns an all-digit md5 into an int; the library checks the string's shape
-    return str(fetch_msd(root, "Task04_Hippocampus", url=url, md5=None if md5 is None else str(md5)))
+def hippocampus(root: str, mirror: str | None = None, mirror_md5: str | int | None = None) -> str:
+    """Fetch MSD Task04_Hippocampus into ``root`` unless it is there (see bundle.data.download.fetch_msd);
+    ``mirror`` (a URL or local path of the task's tar) and ``mirror_md5`` are the config keys of the same names."""
+    if isinstance(mirror_md5, int):  # fire reads an all-digit md5 as a number: its 32 digits, leading zeros back
+        mirror_md5 = f"{mirror_md5:032d}"
+    return str(fetch_msd(root, "Task04_Hippocampus", url=mirror, md5=mirror_md5))
 
 
 if __name__ == "__main__":

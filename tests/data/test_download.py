@@ -284,7 +284,7 @@ def test_ensure_dataset_unknown_name() -> None:
 def test_script_reports_an_error_as_one_line(tmp_path: Path) -> None:
     archive = tmp_path / "a.tar"
     result = subprocess.run(
-        [sys.executable, str(SCRIPT), "hippocampus", "--root", str(tmp_path / "h"), "--url", str(archive)],
+        [sys.executable, str(SCRIPT), "hippocampus", "--root", str(tmp_path / "h"), "--mirror", str(archive)],
         capture_output=True,
         text=True,
         timeout=120,
@@ -293,3 +293,17 @@ def test_script_reports_an_error_as_one_line(tmp_path: Path) -> None:
     message = f"error: MSD mirror {archive} needs its md5: a mirror's archive may differ from MONAI's"
     assert result.stderr.strip() == message
     assert "Traceback" not in result.stderr
+
+
+def test_script_uses_the_given_mirror_and_never_the_public_source(tmp_path: Path) -> None:
+    """The docs' flags (--mirror, --mirror_md5) reach the download: a missing mirror fails naming it."""
+    missing, md5 = tmp_path / "nothere.tar", "0" * 32
+    flags = ["--root", str(tmp_path / "h"), "--mirror", str(missing), "--mirror_md5", md5]
+    result = subprocess.run(
+        [sys.executable, str(SCRIPT), "hippocampus", *flags],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1
+    assert str(missing) in result.stderr and "amazonaws" not in result.stderr and "Traceback" not in result.stderr
