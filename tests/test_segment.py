@@ -4,9 +4,10 @@ import pytest
 import torch
 from monai.inferers import SimpleInferer
 
+from bundle.data.transforms import label_map_name
 from bundle.nets import PhiUNet
 from bundle.perf.sliding_window import synthetic_volume
-from bundle.segment import choose_phi, make_inferer
+from bundle.segment import check_outputs, choose_phi, make_inferer
 
 
 @pytest.fixture
@@ -78,3 +79,28 @@ def test_smaller_windows_keep_the_shape_and_agree_with_whole_volume_labels_on_mo
 def test_a_bad_window_is_one_clear_error(roi, overlap, message):
     with pytest.raises(ValueError, match=message):
         make_inferer(roi, overlap, 3)
+
+
+@pytest.mark.parametrize(
+    ("image", "dataset", "expected"),
+    [
+        ("d/scan.nii.gz", "hippocampus", "scan_seg.nii.gz"),
+        ("d/scan.nii", "hippocampus", "scan_seg.nii.gz"),
+        ("d/a.b.nii.gz", "hippocampus", "a.b_seg.nii.gz"),
+        ("d/001.bmp", "wbc", "001_seg.png"),
+        ("d/001.png", "wbc", "001_seg.png"),
+    ],
+)
+def test_label_map_names(image, dataset, expected):
+    assert label_map_name(image, dataset) == expected
+
+
+def test_an_output_folder_holding_inputs_or_two_inputs_with_one_label_map_are_refused(tmp_path):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    scan, seg = str(inputs / "scan.nii.gz"), str(inputs / "scan_seg.nii.gz")
+    with pytest.raises(ValueError, match=r"holds the input .*scan\.nii\.gz: write label maps to another folder"):
+        check_outputs([scan, seg], inputs, "hippocampus")
+    with pytest.raises(ValueError, match=r"a\.nii and .*a\.nii\.gz would both be written to .*a_seg\.nii\.gz"):
+        check_outputs([str(inputs / "a.nii"), str(inputs / "a.nii.gz")], tmp_path / "out", "hippocampus")
+    check_outputs([scan, seg], tmp_path / "out", "hippocampus")  # scan_seg_seg.nii.gz: no clash

@@ -6,6 +6,7 @@ than spelled out in every config so that a dataset variant is a one-line overrid
 """
 
 from collections.abc import Sequence
+from pathlib import Path
 
 import torch
 from monai.transforms import (
@@ -139,6 +140,14 @@ def preprocessing(
     else:
         chain = _msd(stage, keys, spatial_size, pixdim, loaded)
     return Compose([*chain, EnsureTyped(keys)])
+
+
+def label_map_name(image: str | Path, dataset: str) -> str:
+    """The file name :func:`inference_postprocessing` gives the label map of ``image``: ``<stem>_seg`` + PNG for
+    WBC images, NIfTI for volumes (the stem drops ``.nii.gz``, ``.nii`` or the image's one extension)."""
+    name = Path(image).name
+    stem = name.removesuffix(".gz").removesuffix(".nii") if name.endswith((".nii", ".nii.gz")) else Path(name).stem
+    return f"{stem}_seg{'.png' if _family(dataset) == 'wbc' else '.nii.gz'}"
 
 
 def inference_postprocessing(dataset: str, preprocess: Compose, output_dir: str) -> Compose:
