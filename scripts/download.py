@@ -22,8 +22,6 @@ def wbc(root: str, mirror: str | None = None) -> str:
 def hippocampus(root: str, mirror: str | None = None, mirror_md5: str | int | None = None) -> str:
     """Fetch MSD Task04_Hippocampus into ``root`` unless it is there (see bundle.data.download.fetch_msd);
     ``mirror`` (a URL or local path of the task's tar) and ``mirror_md5`` are the config keys of the same names."""
-    if isinstance(mirror_md5, int):  # fire reads an all-digit md5 as a number: its 32 digits, leading zeros back
-        mirror_md5 = f"{mirror_md5:032d}"
     return str(fetch_msd(root, "Task04_Hippocampus", url=mirror, md5=mirror_md5))
 
 

@@ -24,6 +24,7 @@ import hashlib
 import os
 import re
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 from typing import BinaryIO
@@ -119,6 +120,27 @@ def ensure_dataset(
     raise ValueError(f"unknown dataset {name!r}; expected one of {', '.join(DATASETS)}")
 
 
+def ensure_dataset_or_exit(
+    name: str, root: str | os.PathLike, mirror: str | None = None, mirror_md5: str | None = None
+) -> Path:
+    """:func:`ensure_dataset` for the bundle's configs: a failed fetch ends the run with one line on stderr.
+
+    MONAI's config parser wraps an error in a config expression into a traceback of about 100 lines that
+    buries the cause; a user offline needs the URL, the cause and the two ways out instead. SystemExit is
+    not an Exception, so the parser lets it through.
+    """
+    try:
+        return ensure_dataset(name, root, mirror, mirror_md5)
+    except (OSError, ValueError) as error:  # HashCheckError is a ValueError
+        hint = " and --mirror_md5" if name == "hippocampus" else ""
+        print(
+            f"error: dataset {name} is not in {root} and could not be fetched: {error}. Either point --dataset_dir "
+            f"at a local copy, or pass --mirror (a local copy or reachable URL of the source){hint}",
+            file=sys.stderr,
+        )
+        raise SystemExit(1) from error
+
+
 def _is_url(location: str) -> bool:
     return urlparse(str(location)).scheme in ("http", "https")
 
@@ -187,8 +209,14 @@ def _fetch_verified(source: str, target: Path, sha256: str) -> None:
         raise
 
 
-def _msd_source(task: str, url: str | None, md5: str | None) -> tuple[str, str]:
-    """The task's archive location and md5: MONAI's defaults, or a mirror's, checked for shape."""
+def _msd_source(task: str, url: str | None, md5: str | int | None) -> tuple[str, str]:
+    """The task's archive location and md5: MONAI's defaults, or a mirror's, checked for shape.
+
+    Command lines (fire, ``monai.bundle run``) read an all-digit md5 as a number: its 32 digits come back
+    with their leading zeros.
+    """
+    if isinstance(md5, int) and not isinstance(md5, bool) and 0 <= md5 < 10**32:
+        md5 = f"{md5:032d}"
     if url is None:
         if task not in DecathlonDataset.resource:
             raise ValueError(f"unknown MSD task {task!r}; MONAI knows {sorted(DecathlonDataset.resource)}")

@@ -17,7 +17,14 @@ from pathlib import Path
 import pytest
 from monai.apps.utils import HashCheckError
 
-from bundle.data.download import WBC_MANIFEST, _read_manifest, ensure_dataset, fetch_msd, fetch_wbc
+from bundle.data.download import (
+    WBC_MANIFEST,
+    _read_manifest,
+    ensure_dataset,
+    ensure_dataset_or_exit,
+    fetch_msd,
+    fetch_wbc,
+)
 
 SHARED = (Path(__file__).parents[2] / ".." / "shared" / "data").resolve()
 SCRIPT = Path(__file__).parents[2] / "scripts" / "download.py"
@@ -224,6 +231,12 @@ def test_msd_wrong_md5_raises_and_extracts_nothing(tmp_path: Path, serve, task_t
     assert staging_leftovers(root.parent) == []
 
 
+def test_an_all_digit_md5_read_as_a_number_keeps_its_leading_zeros(tmp_path: Path, task_tar) -> None:
+    archive, _ = task_tar
+    with pytest.raises(HashCheckError, match=f"expected md5 {'0' * 32}"):  # not "0": the command line's int
+        fetch_msd(tmp_path / "h", url=str(archive), md5=0)
+
+
 def test_msd_mirror_without_md5_or_with_a_malformed_one_is_refused(tmp_path: Path, task_tar) -> None:
     archive, _ = task_tar
     with pytest.raises(ValueError, match="needs its md5"):
@@ -307,3 +320,19 @@ def test_script_uses_the_given_mirror_and_never_the_public_source(tmp_path: Path
     )
     assert result.returncode == 1
     assert str(missing) in result.stderr and "amazonaws" not in result.stderr and "Traceback" not in result.stderr
+
+
+@needs_shared
+def test_a_config_run_that_cannot_fetch_its_data_ends_with_one_line_and_the_ways_out(
+    tmp_path: Path, unused_url: str, capsys
+) -> None:
+    with pytest.raises(SystemExit) as stop:
+        ensure_dataset_or_exit("hippocampus", tmp_path / "h", mirror=f"{unused_url}/t.tar", mirror_md5="0" * 32)
+    assert stop.value.code == 1
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert f"could not download MSD archive {unused_url}/t.tar" in line
+    assert "--dataset_dir" in line and "--mirror" in line and "--mirror_md5" in line
+    with pytest.raises(SystemExit):
+        ensure_dataset_or_exit("wbc", tmp_path / "w", mirror=unused_url)
+    assert f"could not download {unused_url}/LICENSE" in capsys.readouterr().err
+    assert ensure_dataset_or_exit("wbc", SHARED / "wbc", mirror=unused_url) == SHARED / "wbc"
