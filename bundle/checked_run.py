@@ -7,7 +7,7 @@ accepts literal values only and checks types and ranges, then calls ``monai.bund
 """
 
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from monai.bundle import run
@@ -90,27 +90,32 @@ RULES: dict[str, tuple[Callable[[object], bool], str]] = {
 }
 
 
-def checked_overrides(overrides: dict[str, object]) -> dict[str, object]:
+def checked_overrides(overrides: dict[str, object], flags: Mapping[str, str] | None = None) -> dict[str, object]:
     """``overrides`` without the None values, after :func:`refuse_expressions` and the :data:`RULES`
     (keys without a rule, such as output folders, only need to be literal). A ValueError names the first
-    value that fails."""
+    value that fails by its command-line flag: ``flags`` maps a config key to the flag a script gives it
+    (e.g. ``sweep_dir`` -> ``output_dir``), else the key itself."""
     kept = {key: value for key, value in overrides.items() if value is not None}
     for key, value in kept.items():
-        refuse_expressions(key, value)
+        flag = (flags or {}).get(key, key)
+        refuse_expressions(flag, value)
         if key in RULES and not RULES[key][0](value):
-            raise ValueError(f"--{key} must be {RULES[key][1]}, got {value!r}")
+            raise ValueError(f"--{flag} must be {RULES[key][1]}, got {value!r}")
     return kept
 
 
-def run_checked(run_id: str, config_names: Sequence[str], **overrides: object) -> int:
+def run_checked(
+    run_id: str, config_names: Sequence[str], flags: Mapping[str, str] | None = None, **overrides: object
+) -> int:
     """Run ``run_id`` of the configs ``config_names`` (file names in configs/) with checked ``overrides``.
 
+    ``flags``: the script's flag for a config key where they differ, for the messages.
     Returns the exit status: 0 done; 2 a refused value; 1 a bad input met while running (an
     ``InputError``, FileNotFoundError or ValueError, such as a bad file or a checkpoint of another
     architecture). Each of those is one line on stderr; any other error keeps its traceback.
     """
     try:
-        settings = checked_overrides(overrides)
+        settings = checked_overrides(overrides, flags)
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

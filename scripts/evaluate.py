@@ -33,7 +33,7 @@ def main(
     configs = ["train.json", *VARIANTS[variant], "evaluate.json"]
     overrides = {"dataset_dir": dataset_dir, "ckpt_dir": ckpt_dir, "eval_dir": eval_dir, "eval_split": split}
     overrides |= {"val_phis": val_phis, "method": method, "device": device, "num_workers": 0}
-    sys.exit(run_checked("evaluating", configs, **overrides))
+    sys.exit(run_checked("evaluating", configs, flags={"eval_split": "split"}, **overrides))
 
 
 if __name__ == "__main__":

@@ -34,10 +34,12 @@ def main(
     1 a bad input met while running, 2 a refused value.
     """
     if variant not in VARIANTS:
-        raise SystemExit(f"--variant must be one of {sorted(VARIANTS)}, got {variant!r}")
+        print(f"error: --variant must be one of {sorted(VARIANTS)}, got {variant!r}", file=sys.stderr)
+        sys.exit(2)
     status = run_checked(
         "sweeping",
         ["train.json", *VARIANTS[variant], "sweep.json"],
+        flags={"sweep_dir": "output_dir", "sweep_split": "split"},
         dataset_dir=dataset_dir,
         ckpt_dir=ckpt_dir,
         sweep_dir=output_dir,

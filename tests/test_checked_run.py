@@ -81,6 +81,19 @@ def test_train_script_refuses_phi_outside_the_unit_interval():
     assert result.stderr.strip() == "error: --phi must be a number in [0, 1], got 1.5"
 
 
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--variant", "bad"], "error: --variant must be one of ['hippocampus', 'wbc'], got 'bad'"),
+        (["--output_dir", "$print(1)"], "error: --output_dir '$print(1)': values starting with $"),
+        (["--split", "some"], "error: --split must be train, validation, test or all, got 'some'"),
+    ],
+)
+def test_sweep_script_names_the_flag_the_user_gave_and_exits_2(arguments, message):
+    result = _script("sweep.py", *arguments)
+    assert result.returncode == 2 and result.stderr.strip().startswith(message), result.stderr
+
+
 def test_evaluating_a_checkpoint_of_another_architecture_is_one_line(tmp_path):
     data = make_wbc(tmp_path / "wbc", count=2)
     (tmp_path / "models").mkdir()

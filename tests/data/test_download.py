@@ -322,7 +322,6 @@ def test_script_uses_the_given_mirror_and_never_the_public_source(tmp_path: Path
     assert str(missing) in result.stderr and "amazonaws" not in result.stderr and "Traceback" not in result.stderr
 
 
-@needs_shared
 def test_a_config_run_that_cannot_fetch_its_data_ends_with_one_line_and_the_ways_out(
     tmp_path: Path, unused_url: str, capsys
 ) -> None:
