@@ -32,7 +32,7 @@ from monai.transforms import (
 )
 
 from bundle.data.atomic_writers import AtomicNibabelWriter, AtomicPILWriter
-from bundle.data.validation import CheckedLoadImaged, CheckSampled
+from bundle.data.validation import CheckedLoadImaged, CheckResampledSized, CheckSampled
 
 STAGES = ("train", "eval", "infer")
 FAMILIES = {"wbc": "wbc", "hippocampus": "msd", "msd": "msd"}
@@ -101,6 +101,7 @@ def _msd(
     chain: list[Transform] = [
         *loaded,
         Orientationd(keys, axcodes="RAS", labels=(("L", "R"), ("P", "A"), ("I", "S"))),
+        CheckResampledSized("image", pixdim),
         PathKeepingSpacingd(keys, pixdim=pixdim, mode=modes),
         NormalizeIntensityd("image", channel_wise=True),
     ]

@@ -6,11 +6,30 @@ not all zero, label classes, image/label shapes). Both sit in every transform ch
 ``bundle.data.transforms``; ``bundle.data.screening`` runs them over a datalist up front.
 """
 
-from collections.abc import Hashable, Mapping
+import math
+import os
+from collections.abc import Hashable, Mapping, Sequence
 from pathlib import Path
 
+import nibabel as nib
 import torch
+from monai.data.utils import affine_to_spacing
 from monai.transforms import LoadImage, LoadImaged, MapTransform
+from PIL import Image
+
+# The most voxels an image may declare, or reach once resampled, before anything is allocated: 2^27 voxels
+# (512^3; 0.5 GB in float32, and the network's activations many times that). SSHN_MAX_VOXELS raises it.
+DEFAULT_MAX_VOXELS = 2**27
+
+
+def max_voxels() -> int:
+    """The voxel limit: the environment's ``SSHN_MAX_VOXELS`` (an integer), else :data:`DEFAULT_MAX_VOXELS`."""
+    value = os.environ.get("SSHN_MAX_VOXELS", "")
+    if not value:
+        return DEFAULT_MAX_VOXELS
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(f"SSHN_MAX_VOXELS must be a positive integer, got {value!r}")
+    return int(value)
 
 
 class InputError(ValueError):
@@ -35,6 +54,28 @@ def explain(error: BaseException) -> str:
     return f"{type(innermost).__name__}: {text[0][:300] if text else ''}"
 
 
+def declared_shape(path: str | Path) -> tuple[int, ...] | None:
+    """The image size a file's header declares, read without its data (NIfTI, or PIL's formats);
+    None where the header cannot tell (the loader then reports the file)."""
+    try:
+        if str(path).endswith((".nii", ".nii.gz")):
+            return tuple(int(n) for n in nib.load(path).header.get_data_shape())
+        with Image.open(path) as image:
+            return (*image.size, len(image.getbands()))
+    except Exception:  # an unreadable header: the loader's own message names the problem
+        return None
+
+
+def _check_voxels(path: str | Path, shape: Sequence[int], what: str) -> None:
+    limit = max_voxels()
+    if math.prod(shape) > limit:
+        raise InputError(
+            path,
+            f"{what} {' x '.join(str(n) for n in shape)} = {math.prod(shape):,} voxels, over the limit of {limit:,} "
+            "(set SSHN_MAX_VOXELS to raise it)",
+        )
+
+
 class CheckedLoadImaged(LoadImaged):
     """MONAI's ``LoadImaged`` (channel first, image only) whose failures are one :class:`InputError` each.
 
@@ -54,6 +95,9 @@ class CheckedLoadImaged(LoadImaged):
                 image = data.get("image")  # its file name: d["image"] may be loaded already
                 of = f" (the {key} of {image})" if key != "image" and isinstance(image, str | Path) else ""
                 raise InputError(path, f"file does not exist{of}")
+            shape = declared_shape(path) if isinstance(path, str | Path) else None
+            if shape is not None:  # before any allocation: a 79-byte file may declare 1000^3 voxels
+                _check_voxels(path, shape, "header declares")
             try:
                 d[key] = self.load(path)
             except Exception as error:  # nibabel, PIL and MONAI raise many types for a bad file
@@ -116,4 +160,24 @@ class CheckSampled(MapTransform):
         check_image(data["image"], self.spatial_dims, self.channels)
         if "label" in data and self.num_classes is not None:
             check_label(data["label"], data["image"], self.num_classes)
+        return data
+
+
+class CheckResampledSized(MapTransform):
+    """Refuses, before resampling to ``pixdim`` (mm), an image whose resampled grid would exceed the voxel
+    limit (:func:`max_voxels`): a small volume whose header says 20 mm voxels would otherwise grow 8,000-fold
+    at 1 mm. Returns the sample unchanged."""
+
+    def __init__(self, keys: list[str] | str, pixdim: Sequence[float]) -> None:
+        super().__init__(keys)
+        self.pixdim = [float(p) for p in pixdim]
+
+    def __call__(self, data: Mapping[Hashable, torch.Tensor]) -> Mapping[Hashable, torch.Tensor]:
+        for key in self.key_iterator(dict(data)):
+            image = data[key]
+            spacing = affine_to_spacing(image.affine, r=len(self.pixdim)).tolist()
+            shape = [
+                max(1, math.ceil(n * s / p)) for n, s, p in zip(image.shape[1:], spacing, self.pixdim, strict=True)
+            ]
+            _check_voxels(_name(image), shape, f"resampling to {self.pixdim} mm gives")
         return data

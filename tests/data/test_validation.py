@@ -15,7 +15,8 @@ from PIL import Image
 
 from bundle.data.datalist import msd_datalist, wbc_datalist
 from bundle.data.screening import screen, screened
-from bundle.data.validation import InputError
+from bundle.data.transforms import preprocessing
+from bundle.data.validation import InputError, explain, max_voxels
 from bundle.nets import PhiUNet
 from bundle.segment import segment
 from tests.data.test_datalist import make_wbc
@@ -130,3 +131,45 @@ def test_a_folder_run_reports_the_bad_file_and_writes_the_others(tmp_path, spoil
     assert problem in reason and "\n" not in reason and not reason.startswith(files[1])
     written = sorted(path.name for path in (tmp_path / "out").iterdir())
     assert written == ["case_0_seg.nii.gz", "case_2_seg.nii.gz"]  # nothing half-written or temporary left
+
+
+def _header_only(path: Path, shape: tuple) -> Path:
+    """A gzipped NIfTI of a few bytes whose header declares ``shape`` float32 voxels (no data follows)."""
+    header = nib.Nifti1Header()
+    header.set_data_shape(shape)
+    header.set_data_dtype(np.float32)
+    path.write_bytes(gzip.compress(header.binaryblock + b"\0" * 4))
+    return path
+
+
+def _refusal(path: Path) -> str:
+    """The one line a user sees when inference preprocessing refuses ``path`` (MONAI wraps the InputError)."""
+    with pytest.raises(Exception) as error:
+        preprocessing("hippocampus", "infer", [8, 8, 8])({"image": str(path)})
+    return explain(error.value)
+
+
+def test_a_tiny_file_declaring_a_huge_image_is_refused_before_any_allocation(tmp_path):
+    huge = _header_only(tmp_path / "huge.nii.gz", (1000, 1000, 1000))
+    assert huge.stat().st_size < 200
+    expected = f"{huge}: header declares 1000 x 1000 x 1000 = 1,000,000,000 voxels, over the limit of 134,217,728"
+    assert _refusal(huge).startswith(expected)
+
+
+def test_a_volume_that_resampling_would_blow_up_is_refused_naming_the_sizes(tmp_path):
+    coarse = tmp_path / "coarse.nii.gz"
+    nib.save(nib.Nifti1Image(_volume(shape=(40, 40, 40)), np.diag([20.0, 20.0, 20.0, 1.0])), coarse)
+    assert _refusal(coarse).startswith(f"{coarse}: resampling to [1.0, 1.0, 1.0] mm gives 800 x 800 x 800")
+
+
+def test_the_voxel_limit_is_set_by_the_environment(tmp_path, monkeypatch):
+    small = tmp_path / "small.nii.gz"
+    _save(_volume(), small)
+    monkeypatch.setenv("SSHN_MAX_VOXELS", "100")
+    assert max_voxels() == 100
+    assert _refusal(small).endswith("over the limit of 100 (set SSHN_MAX_VOXELS to raise it)")
+    monkeypatch.setenv("SSHN_MAX_VOXELS", str(10**9))
+    assert preprocessing("hippocampus", "infer", [8, 8, 8])({"image": str(small)})["image"].shape[0] == 1
+    monkeypatch.setenv("SSHN_MAX_VOXELS", "lots")
+    with pytest.raises(ValueError, match="SSHN_MAX_VOXELS must be a positive integer, got 'lots'"):
+        max_voxels()
