@@ -24,6 +24,7 @@ from bundle.benchmark.tables import dice_table, time_table
 from bundle.benchmark.tasks import get_task
 from bundle.benchmark.tasks.base import PARTS, ROOT
 from bundle.engine.dice_report import write_atomically
+from bundle.nets.adaptation import median_weight_change
 
 
 class Benchmark:
@@ -131,15 +132,19 @@ class Benchmark:
         self._write("transfer", summary)
         return summary
 
-    def variation(self) -> list[dict]:
-        """Coefficient of variation of every predicted tensor across phi (Figure 14)."""
+    def variation(self) -> dict:
+        """Coefficient of variation of every predicted tensor across phi (Figure 14), and the median relative
+        change of the predicted tensors between phi 0.1 and 0.5 (how much the weights adapt to phi)."""
         self.task.check_part("variation")
         spec = plan.conditioned_run("sshn", self.profile.seeds[0], self.profile, self._lrs()["sshn"])
         self._run([spec])
         sshn = self.task.hypernetwork(self._network(spec)[0])
-        rows = weight_variation(sshn, self.profile.variation_phis, self.report_dir)
-        self._write("variation", rows)
-        return rows
+        summary = {
+            "tensors": weight_variation(sshn, self.profile.variation_phis, self.report_dir),
+            "median_change_0.1_0.5": median_weight_change(sshn, 0.1, 0.5),
+        }
+        self._write("variation", summary)
+        return summary
 
     def per_level(self) -> dict:
         """One phi per resizing level on a grid, its Pareto frontier against one phi (Figures 12, 13)."""

@@ -33,6 +33,7 @@ def test_report_has_every_method_and_phi(finished):
         "Figure 14",
         "Figures 12, 13",
         "Figure 10",
+        "between phi 0.1 and 0.5",
     )
     figures = ("dice_vs_phi", "dice_vs_gflops", "prior_width", "weight_transfer", "weight_variation", "per_level")
     check_report(root / "report", get_profile("tiny"), headings, (*figures, "ablation_unet", "ablation_residual"))
