@@ -2,6 +2,7 @@
 
 import copy
 import json
+import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import torch
 from torch import nn
 
 from bundle.data.atomic_writers import replace_atomically
+from bundle.data.validation import InputError, explain
 from bundle.nets.conditioned import PhiConditionedUNet
 from bundle.nets.unet import PhiUNet, phi_argument
 
@@ -29,27 +31,53 @@ def deployed_network(network: nn.Module, phi: float | Sequence[float]) -> PhiUNe
     return deployed
 
 
-def load_weights(network: nn.Module, path: str | Path, device: torch.device | str = "cpu") -> nn.Module:
-    """``network`` on ``device`` with the state dict saved at ``path`` (a bundle checkpoint), strictly.
-
-    Loading uses ``weights_only=True``; a checkpoint of another method or architecture is one
-    clear error naming the file instead of a silently half-loaded network.
-    """
+def read_checkpoint(path: str | Path, device: torch.device | str = "cpu") -> dict:
+    """The dict saved at ``path`` (a state dict, or a training checkpoint of several), read with
+    ``weights_only=True``; anything else is one :class:`InputError` naming the file and the problem."""
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"checkpoint {path} does not exist")
-    state = torch.load(path, map_location=device, weights_only=True)
+    if zipfile.is_zipfile(path) and any(name.endswith("constants.pkl") for name in zipfile.ZipFile(path).namelist()):
+        raise InputError(path, "is a TorchScript file (scripts/export.py writes those): give the checkpoint model.pt")
+    try:
+        state = torch.load(path, map_location=device, weights_only=True)
+    except Exception as error:  # truncated, corrupt, or a pickle weights_only refuses: many types
+        raise InputError(path, f"cannot be read as a checkpoint ({explain(error)})") from error
+    if not isinstance(state, dict) or not all(isinstance(key, str) for key in state):
+        raise InputError(path, f"holds a {type(state).__name__}, not a checkpoint's dict of named tensors")
+    return state
+
+
+def check_fits(state: dict, network: nn.Module, path: str | Path) -> dict[str, torch.Tensor]:
+    """The state dict in ``state`` (its "model" entry, if any), checked against ``network`` (a DDP wrapper
+    is looked through): every key present, no other, each of its shape; else one :class:`InputError`."""
     state = state.get("model", state)
-    expected = network.state_dict()
+    expected = getattr(network, "module", network).state_dict()
+    if not isinstance(state, dict):
+        raise InputError(path, f"its model entry is a {type(state).__name__}, not a state dict")
     missing, unexpected = sorted(set(expected) - set(state)), sorted(set(state) - set(expected))
-    mismatched = [key for key in expected if key in state and state[key].shape != expected[key].shape]
+    mismatched = [
+        key
+        for key in expected
+        if key in state and (not isinstance(state[key], torch.Tensor) or state[key].shape != expected[key].shape)
+    ]
     if missing or unexpected or mismatched:
-        raise ValueError(
-            f"checkpoint {path} does not fit this network ({type(network).__name__}): "
+        raise InputError(
+            path,
+            f"checkpoint does not fit this network ({type(getattr(network, 'module', network)).__name__}): "
             f"{len(missing)} missing keys {missing[:3]}, {len(unexpected)} unexpected {unexpected[:3]}, "
-            f"{len(mismatched)} of another shape {mismatched[:3]}; was it trained with another method or architecture?"
+            f"{len(mismatched)} of another shape {mismatched[:3]}; was it trained with another method or architecture?",
         )
-    network.load_state_dict(state)
+    return state
+
+
+def load_weights(network: nn.Module, path: str | Path, device: torch.device | str = "cpu") -> nn.Module:
+    """``network`` on ``device`` with the state dict saved at ``path`` (a bundle checkpoint), strictly.
+
+    Loading uses ``weights_only=True`` (:func:`read_checkpoint`); a checkpoint of another method or
+    architecture is one clear error naming the file instead of a silently half-loaded network.
+    """
+    network.load_state_dict(check_fits(read_checkpoint(path, device), network, path))
     return network.to(device)
 
 

@@ -103,5 +103,17 @@ def test_evaluating_a_checkpoint_of_another_architecture_is_one_line(tmp_path):
     result = _script("evaluate.py", *arguments, "--split", "all", "--eval_dir", str(tmp_path / "eval"))
     assert result.returncode == 1, result.stderr[-2000:]
     last, checkpoint = result.stderr.strip().splitlines()[-1], tmp_path / "models" / "model.pt"
-    assert last.startswith(f"error: ValueError: checkpoint {checkpoint} does not fit this network")
+    assert last.startswith(f"error: {checkpoint}: checkpoint does not fit this network")
     assert "Traceback" not in result.stderr
+
+
+def test_a_pretrained_checkpoint_of_another_architecture_stops_training_before_it_starts(tmp_path):
+    data = make_wbc(tmp_path / "wbc", count=4)
+    other = tmp_path / "other.pt"
+    torch.save(PhiUNet(spatial_dims=2, in_channels=3, out_channels=3, features=4, levels=2).state_dict(), other)
+    arguments = ["--variant", "wbc", "--dataset_dir", str(data), "--cpu", "true", "--pretrained", str(other)]
+    result = _script("train.py", *arguments, "--output_dir", str(tmp_path / "run"), "--ckpt_dir", str(tmp_path / "ck"))
+    assert result.returncode == 2, result.stderr[-2000:]
+    assert result.stderr.strip().splitlines()[-1].startswith(f"error: {other}: checkpoint does not fit this network")
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "ck").exists() and not list((tmp_path / "run").glob("events*"))

@@ -36,7 +36,7 @@ def test_exported_file_loads_with_torch_alone_and_carries_metadata(tmp_path):
 
 def test_checkpoint_of_another_architecture_is_one_clear_error(tmp_path):
     torch.save(small("plain").state_dict(), tmp_path / "plain.pt")
-    with pytest.raises(ValueError, match=r"plain\.pt does not fit this network \(SSHN\).*another method"):
+    with pytest.raises(ValueError, match=r"plain\.pt: checkpoint does not fit this network \(SSHN\).*another method"):
         load_weights(small("sshn"), tmp_path / "plain.pt")
     with pytest.raises(FileNotFoundError, match="does not exist"):
         load_weights(small("sshn"), tmp_path / "missing.pt")

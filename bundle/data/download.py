@@ -24,7 +24,6 @@ import hashlib
 import os
 import re
 import shutil
-import sys
 import tempfile
 from pathlib import Path
 from typing import BinaryIO
@@ -35,6 +34,8 @@ from urllib.request import urlopen
 from monai.apps.datasets import DecathlonDataset
 from monai.apps.utils import HashCheckError, download_and_extract, extractall
 from tqdm import tqdm
+
+from bundle.data.validation import InputError, exit_on_bad_input
 
 WBC_COMMIT = "56e0b0aac0f6111b05c5699e2d8e97911a9611fe"
 WBC_SOURCE = f"https://raw.githubusercontent.com/zxaoyou/segmentation_WBC/{WBC_COMMIT}"
@@ -120,25 +121,21 @@ def ensure_dataset(
     raise ValueError(f"unknown dataset {name!r}; expected one of {', '.join(DATASETS)}")
 
 
+@exit_on_bad_input
 def ensure_dataset_or_exit(
     name: str, root: str | os.PathLike, mirror: str | None = None, mirror_md5: str | None = None
 ) -> Path:
-    """:func:`ensure_dataset` for the bundle's configs: a failed fetch ends the run with one line on stderr.
-
-    MONAI's config parser wraps an error in a config expression into a traceback of about 100 lines that
-    buries the cause; a user offline needs the URL, the cause and the two ways out instead. SystemExit is
-    not an Exception, so the parser lets it through.
-    """
+    """:func:`ensure_dataset` for the bundle's configs: a failed fetch ends the run with one line on stderr
+    (exit status 2) naming the URL, the cause and the two ways out."""
     try:
         return ensure_dataset(name, root, mirror, mirror_md5)
     except (OSError, ValueError) as error:  # HashCheckError is a ValueError
         hint = " and --mirror_md5" if name == "hippocampus" else ""
-        print(
-            f"error: dataset {name} is not in {root} and could not be fetched: {error}. Either point --dataset_dir "
-            f"at a local copy, or pass --mirror (a local copy or reachable URL of the source){hint}",
-            file=sys.stderr,
-        )
-        raise SystemExit(1) from error
+        raise InputError(
+            root,
+            f"dataset {name} is not here and could not be fetched: {error}. Either point --dataset_dir at a "
+            f"local copy, or pass --mirror (a local copy or reachable URL of the source){hint}",
+        ) from error
 
 
 def _is_url(location: str) -> bool:

@@ -6,10 +6,13 @@ not all zero, label classes, image/label shapes). Both sit in every transform ch
 ``bundle.data.transforms``; ``bundle.data.screening`` runs them over a datalist up front.
 """
 
+import functools
 import math
 import os
-from collections.abc import Hashable, Mapping, Sequence
+import sys
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 import nibabel as nib
 import torch
@@ -17,6 +20,8 @@ from monai.data.utils import affine_to_spacing
 from monai.transforms import LoadImage, LoadImaged, MapTransform
 from PIL import Image
 
+P = ParamSpec("P")
+R = TypeVar("R")
 # The most voxels an image may declare, or reach once resampled, before anything is allocated: 2^27 voxels
 # (512^3; 0.5 GB in float32, and the network's activations many times that). SSHN_MAX_VOXELS raises it.
 DEFAULT_MAX_VOXELS = 2**27
@@ -38,6 +43,25 @@ class InputError(ValueError):
     def __init__(self, path: str | Path, problem: str) -> None:
         super().__init__(f"{path}: {problem}")
         self.path, self.problem = str(path), problem
+
+
+def exit_on_bad_input(check: Callable[P, R]) -> Callable[P, R]:
+    """``check`` for MONAI's config parser: a bad input ends the run with one line on stderr and exit status 2.
+
+    The parser wraps an error raised in a config expression into a traceback of about 100 lines that
+    buries the cause; SystemExit is not an Exception, so it passes through. For functions that configs
+    call before any work (fetching the data, checking checkpoints); Python callers use the undecorated ones.
+    """
+
+    @functools.wraps(check)
+    def checked(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return check(*args, **kwargs)
+        except (OSError, ValueError) as error:  # InputError, HashCheckError and FileNotFoundError among them
+            print(f"error: {explain(error)}", file=sys.stderr)
+            raise SystemExit(2) from error
+
+    return checked
 
 
 def explain(error: BaseException) -> str:

@@ -7,6 +7,7 @@ is a tensor or a plain number, so the checkpoint loads with ``torch.load(weights
 
 import logging
 import random
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -15,12 +16,16 @@ from monai.engines import Evaluator
 from monai.handlers import EarlyStopHandler
 from monai.transforms import Compose, Randomizable
 
+from bundle.data.validation import InputError
+from bundle.export import read_checkpoint
+
 logger = logging.getLogger(__name__)
 
 
-def resumable(resume: bool | str, path: str | Path) -> bool:
+def resumable(resume: bool | str, path: str | Path, state: Mapping[str, object] | None = None) -> bool:
     """Whether to load the resume checkpoint at ``path``: ``resume`` (True, or "true" / "false" as the
-    command line gives it) and the file exists.
+    command line gives it) and the file exists. With ``state`` (the run's resume state: name -> object),
+    the file is read first and must hold an entry for each name, else one :class:`InputError` naming it.
 
     A run killed before its first checkpoint has nothing to resume: it starts again from scratch.
     """
@@ -30,6 +35,12 @@ def resumable(resume: bool | str, path: str | Path) -> bool:
         raise ValueError(f"resume must be true or false, got {resume!r}")
     if resume and not Path(path).is_file():
         logger.warning("resume: no checkpoint at %s yet; training from scratch", path)
+    if resume and Path(path).is_file() and state is not None:
+        missing = sorted(set(state) - set(read_checkpoint(path)))
+        if missing:
+            raise InputError(
+                path, f"is not a resume checkpoint of this run: it lacks {missing} (start without --resume)"
+            )
     return resume and Path(path).is_file()
 
 

@@ -327,8 +327,9 @@ def test_a_config_run_that_cannot_fetch_its_data_ends_with_one_line_and_the_ways
 ) -> None:
     with pytest.raises(SystemExit) as stop:
         ensure_dataset_or_exit("hippocampus", tmp_path / "h", mirror=f"{unused_url}/t.tar", mirror_md5="0" * 32)
-    assert stop.value.code == 1
+    assert stop.value.code == 2
     (line,) = capsys.readouterr().err.strip().splitlines()
+    assert line.startswith(f"error: {tmp_path / 'h'}: dataset hippocampus is not here and could not be fetched")
     assert f"could not download MSD archive {unused_url}/t.tar" in line
     assert "--dataset_dir" in line and "--mirror" in line and "--mirror_md5" in line
     with pytest.raises(SystemExit):
