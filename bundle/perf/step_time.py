@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 import torch
 from torch import nn
 
+from bundle.engine.param_groups import param_groups
 from bundle.engine.phi_sampler import PhiPrior
 from bundle.perf.interleave import interleaved_runs
 
@@ -41,7 +42,8 @@ def interleaved_step_ms(
     y = torch.randint(0, num_classes, (input_shape[0], *input_shape[2:]), generator=generator).to(device)
     prior = PhiPrior(0.0, 0.5, seed=seed)
     phis = [float(prior.sample(round_)) for round_ in range(warmup + repeats)]  # one phi per round, for all
-    optimizers = {name: torch.optim.Adam(net.to(device).parameters(), lr=1e-5) for name, net in networks.items()}
+    # The training configs' optimizer: Adam over the parameter groups of bundle.engine.param_groups.
+    optimizers = {name: torch.optim.Adam(param_groups(net.to(device), 1e-5), lr=1e-5) for name, net in networks.items()}
 
     def step(name: str) -> Callable[[int], None]:
         return lambda round_: _step(networks[name], optimizers[name], x, y, phis[round_])
