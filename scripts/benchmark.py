@@ -9,10 +9,12 @@ Examples:
     python scripts/benchmark.py --dataset registration --profile quick --dataset_dir ../shared/data/mindboggle \
         --output_dir eval/benchmark/registration_quick all   # every part but the ablation
 
-Parts: methods (Tables 1, 3; Figures 3, 6, 7), prior_width (Figure 8), transfer (Figure 9), variation
+Parts: lr (each method's learning rate, chosen on validation from the profile's grid; --lr_grid replaces
+it), methods (Tables 1, 3; Figures 3, 6, 7), prior_width (Figure 8), transfer (Figure 9), variation
 (Figure 14), per_level (Figures 12, 13), ablation (Figure 10), report, all. A part trains only runs that
-have not finished in ``output_dir``; an interrupted run resumes from its last checkpoint. Profiles:
-tiny (tests), quick (2 CPU cores, about an hour), full (the paper's budget, for a GPU).
+have not finished in ``output_dir``; an interrupted run resumes from its last checkpoint. ``--train false``
+trains nothing and reads the runs finished so far (the report lists those still pending). Profiles:
+tiny (tests), quick (2 CPU cores, several hours), full (the paper's budget, for a GPU).
 """
 
 import fire

@@ -98,6 +98,9 @@ def _methods(tables: dict, dataset: str) -> list[str]:
     phis = sorted({round(p, 6) for p in (*fixed_phis, *paper_phis)} & {round(r["phi"], 6) for r in dice})
     methods = [m for m in METHOD_ORDER if any(row["method"] == m for row in dice)]
     lines = ["## Test Dice per method and phi (the paper's Table 1)", ""]
+    pending = tables.get("pending", [])
+    if pending:
+        lines += [f"**Interim: {len(pending)} runs have not finished** ({', '.join(pending)}).", ""]
     lines += ["| method | " + " | ".join(f"phi {p:g}" for p in phis) + " |", "|---" * (len(phis) + 1) + "|"]
     for method in methods:
         lines.append(f"| {method} | " + " | ".join(_dice(dice_at(dice, method, p)) for p in phis) + " |")

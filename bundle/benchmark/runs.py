@@ -125,6 +125,12 @@ def train_and_test(spec: RunSpec, profile: Profile, dataset: str, data_dir: str,
     return result
 
 
+def finished_results(specs: Sequence[RunSpec], output_dir: str | Path) -> list[dict]:
+    """The results of those of ``specs`` that have finished (their ``result.json`` exists), training nothing."""
+    paths = [Path(output_dir) / "runs" / spec.name / "result.json" for spec in specs]
+    return [json.loads(path.read_text()) for path in paths if path.is_file()]
+
+
 def run_all(
     specs: Sequence[RunSpec], profile: Profile, dataset: str, data_dir: str, output_dir: str | Path
 ) -> list[dict]:

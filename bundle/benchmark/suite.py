@@ -19,7 +19,7 @@ from bundle.benchmark.analyses.variation import weight_variation
 from bundle.benchmark.plots import method_figures
 from bundle.benchmark.profiles import get_profile
 from bundle.benchmark.report import write_report
-from bundle.benchmark.runs import RunSpec, run_all, trained_run
+from bundle.benchmark.runs import RunSpec, finished_results, run_all, trained_run
 from bundle.benchmark.tables import dice_table, time_table
 from bundle.benchmark.tasks import get_task
 from bundle.benchmark.tasks.base import PARTS, ROOT
@@ -40,6 +40,9 @@ class Benchmark:
     per-dataset ones; the report lists them. Finished runs are read back by name, so give runs made with
     other overrides their own ``output_dir``. The learning rate is not a training override: every method's is
     chosen on validation from the profile's grid, which ``lr_grid`` replaces (one value: every method at it).
+    ``train`` False trains nothing: every part reads the runs that have finished (a look at a benchmark still
+    running in another process); the ``lr`` part chooses among the finished ones, a method without any is
+    left out, and the tables list the runs still pending.
     """
 
     def __init__(
@@ -52,6 +55,7 @@ class Benchmark:
         seeds: list[int] | None = None,
         training: dict | None = None,
         lr_grid: list[float] | None = None,
+        train: bool = True,
     ) -> None:
         self.dataset, self.profile, self.task = dataset, get_profile(profile), get_task(dataset)
         if seeds is not None:  # fewer (or other) seeds than the profile's; the report lists those that ran
@@ -76,10 +80,19 @@ class Benchmark:
         self.dataset_dir = self.task.prepare(str(Path(dataset_dir).resolve()), self.profile)
         self.output_dir = Path(output_dir)
         self.report_dir = Path(report_dir or output_dir)
+        self.train = train
 
-    def _run(self, specs: list[RunSpec]) -> dict[str, dict]:
+    def _run(self, specs: list[RunSpec], partial: bool = False) -> dict[str, dict]:
+        """run name -> result of each of ``specs``: all of them trained first, or (``train`` False) those finished,
+        where a part that needs every run (not ``partial``) names the missing ones in a ValueError."""
         unique = list({spec.name: spec for spec in specs}.values())
-        results = run_all(unique, self.profile, self.dataset, self.dataset_dir, self.output_dir)
+        if self.train:
+            results = run_all(unique, self.profile, self.dataset, self.dataset_dir, self.output_dir)
+        else:
+            results = finished_results(unique, self.output_dir)
+            missing = [spec.name for spec in unique if spec.name not in {r["name"] for r in results}]
+            if missing and not partial:
+                raise ValueError(f"runs not finished yet in {self.output_dir}: {missing} (train false trains nothing)")
         return {result["name"]: result for result in results}
 
     def _write(self, name: str, content: dict | list) -> None:
@@ -92,27 +105,35 @@ class Benchmark:
         """Each method's learning rate chosen on validation: every method trained once per learning rate of the
         profile's grid on the first seed (Fixed at ``profile.lr_fixed_phi``), the best validation Dice wins."""
         runs = plan.lr_runs(self.profile)
-        results = self._run([spec for specs in runs.values() for spec in specs])
+        results = self._run([spec for specs in runs.values() for spec in specs], partial=True)
         summary = choose_learning_rates(runs, results)
         self._write("lr", summary)
         return summary
 
-    def _lrs(self) -> dict[str, float]:
-        """method -> its chosen learning rate (the ``lr`` part, read back from its finished runs)."""
-        return self.lr()["chosen"]
+    def _lrs(self, *needed: str) -> dict[str, float]:
+        """method -> its chosen learning rate (the ``lr`` part, read back from its finished runs); a ValueError
+        where one of the ``needed`` methods has none yet (``train`` False)."""
+        lrs = self.lr()["chosen"]
+        missing = [method for method in needed if method not in lrs]
+        if missing:
+            raise ValueError(f"no learning rate chosen yet for {missing}: none of their lr runs in {self.output_dir}")
+        return lrs
 
     def methods(self) -> dict:
         """Table 1 (test Dice per method and phi over seeds) and Table 3 (training time), with the two figures."""
-        results = self._run(plan.method_runs(self.profile, self._lrs()))
+        specs = plan.method_runs(self.profile, self._lrs())
+        results = self._run(specs, partial=True)
         tables = {"dice": dice_table(results.values()), "time": time_table(results.values())}
+        tables["pending"] = [spec.name for spec in specs if spec.name not in results]
         self._write("methods", tables)
-        method_figures(tables["dice"], self.report_dir, self.task.ylabel)
+        if tables["dice"]:
+            method_figures(tables["dice"], self.report_dir, self.task.ylabel)
         return tables
 
     def prior_width(self) -> dict:
         """SSHN on U(0.5 - r, 0.5 + r) at phi = 0.5 against the plain U-Net (Figure 8)."""
         self.task.check_part("prior_width")
-        runs = plan.prior_width_runs(self.profile, self._lrs())
+        runs = plan.prior_width_runs(self.profile, self._lrs("sshn", "fixed"))
         summary = prior_width(runs, self._run(runs), self.report_dir, self.task.ylabel)
         self._write("prior_width", summary)
         return summary
@@ -120,7 +141,7 @@ class Benchmark:
     def transfer(self) -> dict:
         """Weights made for phi' = 0.5 (SSHN's and a Fixed network's) tested at other phi (Figure 9)."""
         self.task.check_part("transfer")
-        seed, lrs = self.profile.seeds[0], self._lrs()
+        seed, lrs = self.profile.seeds[0], self._lrs("sshn", "fixed")
         sshn_spec = plan.conditioned_run("sshn", seed, self.profile, lrs["sshn"])
         fixed_spec = plan.fixed_run(0.5, seed, lrs["fixed"])
         self._run([sshn_spec, fixed_spec])
@@ -136,7 +157,7 @@ class Benchmark:
         """Coefficient of variation of every predicted tensor across phi (Figure 14), and the median relative
         change of the predicted tensors between phi 0.1 and 0.5 (how much the weights adapt to phi)."""
         self.task.check_part("variation")
-        spec = plan.conditioned_run("sshn", self.profile.seeds[0], self.profile, self._lrs()["sshn"])
+        spec = plan.conditioned_run("sshn", self.profile.seeds[0], self.profile, self._lrs("sshn")["sshn"])
         self._run([spec])
         sshn = self.task.hypernetwork(self._network(spec)[0])
         summary = {
@@ -149,7 +170,7 @@ class Benchmark:
     def per_level(self) -> dict:
         """One phi per resizing level on a grid, its Pareto frontier against one phi (Figures 12, 13)."""
         self.task.check_part("per_level")
-        grid_spec, single_spec = plan.per_level_runs(self.profile, self._lrs())
+        grid_spec, single_spec = plan.per_level_runs(self.profile, self._lrs("sshn"))
         results = self._run([grid_spec, single_spec])
         summary = per_level(results[grid_spec.name], results[single_spec.name], self.report_dir, self.task.ylabel)
         self._write("per_level", summary)
@@ -158,7 +179,7 @@ class Benchmark:
     def ablation(self) -> dict:
         """Residual, SE, FPN and PSPNet primaries: each SSHN against its Fixed networks (Figure 10)."""
         self.task.check_part("ablation")
-        runs = plan.ablation_runs(self.profile, self._lrs())
+        runs = plan.ablation_runs(self.profile, self._lrs("sshn", "fixed"))
         everything = self._run([spec for specs in runs.values() for spec in specs])
         summary = ablation(runs, everything, self.report_dir, self.task.ylabel)
         self._write("ablation", summary)
@@ -176,7 +197,7 @@ class Benchmark:
     def all(self) -> Path:
         """Every part that applies to the task: the learning-rate search first, then all the other parts' runs in one
         pool (``profile.jobs`` at a time), then every part and the report."""
-        lrs = self._lrs()
+        lrs = self._lrs("sshn", "stochastic", "film", "fixed")
         runs = {
             "methods": lambda: plan.method_runs(self.profile, lrs),
             "prior_width": lambda: plan.prior_width_runs(self.profile, lrs),

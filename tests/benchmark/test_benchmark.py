@@ -1,6 +1,7 @@
 """The benchmark's smallest configuration end to end on generated data, and its parts' arithmetic."""
 
 import json
+import shutil
 
 import pytest
 
@@ -60,6 +61,25 @@ def test_every_method_trains_at_every_lr_of_the_grid_and_keeps_its_best_on_valid
     seed1 = run_result(root / "report", root / "out", "stochastic", 1)
     assert seed1["overrides"]["lr"] == learning_rates["chosen"]["stochastic"]
     assert 0.0 <= seed1["best_val_dice"] <= 1.0
+
+
+def test_train_false_reads_finished_runs_and_lists_pending_ones(finished, tmp_path):
+    benchmark, root = finished
+    data = benchmark.dataset_dir
+    reading = Benchmark("wbc", "tiny", data, str(root / "out"), str(tmp_path / "report"), train=False)
+    assert reading.methods() == {**json.loads((root / "report" / "methods.json").read_text()), "pending": []}
+    empty = Benchmark("wbc", "tiny", data, str(tmp_path / "nothing"), str(tmp_path / "empty"), train=False)
+    assert empty.lr() == {"validation_dice": {}, "chosen": {}}
+    assert empty.methods()["dice"] == []
+    with pytest.raises(ValueError, match=r"no learning rate chosen yet for \['sshn'\]: none of their lr runs"):
+        empty.variation()
+    assert not (tmp_path / "nothing" / "runs").exists()
+    shutil.copytree(root / "out", tmp_path / "copy")
+    (pending,) = (tmp_path / "copy" / "runs").glob("prior_r0.05_*/result.json")
+    pending.unlink()
+    copy = Benchmark("wbc", "tiny", data, str(tmp_path / "copy"), str(tmp_path / "report"), train=False)
+    with pytest.raises(ValueError, match=rf"runs not finished yet in .*copy: \['{pending.parent.name}'\]"):
+        copy.prior_width()
 
 
 def test_seeds_share_one_split_and_vary_the_training(finished):
