@@ -73,7 +73,7 @@ RULES: dict[str, tuple[Callable[[object], bool], str]] = {
     "ce_epochs": (lambda v: _number(v, 0, integer=True), "an integer >= 0"),
     "num_workers": (lambda v: _number(v, 0, integer=True), "an integer >= 0"),
     "seed": (lambda v: _number(v, 0, integer=True), "an integer >= 0"),
-    "spatial_dims": (lambda v: v in (2, 3) and not isinstance(v, bool), "2 or 3"),
+    "spatial_dims": (lambda v: _number(v, 2, 3, integer=True), "2 or 3"),
     "cascades": (lambda v: _number(v, 1, integer=True), "an integer >= 1"),
     "lr": (lambda v: _number(v, 1e-12, 10), "a number in (0, 10]"),
     "head_lr_scale": (lambda v: _number(v, 1e-6, 1e3), "a number in [1e-6, 1000]"),

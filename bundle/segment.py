@@ -160,7 +160,8 @@ def check_outputs(files: Sequence[str], output_dir: str | Path, dataset: str) ->
     output = Path(output_dir).resolve()
     owners: dict[Path, str] = {}
     for file in files:
-        if Path(file).resolve().parent == output:
+        # The link's own folder, not its target's: a link to an image elsewhere still sits among the outputs.
+        if Path(file).absolute().parent.resolve() == output:
             raise ValueError(f"output folder {output_dir} holds the input {file}: write label maps to another folder")
         target = output / label_map_name(file, dataset)
         if target in owners:

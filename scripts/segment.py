@@ -15,7 +15,7 @@ import sys
 import fire
 
 from bundle.export import deployed_network, load_exported
-from bundle.segment import choose_phi, input_files, load_bundle_network, make_inferer, segment
+from bundle.segment import check_outputs, choose_phi, input_files, load_bundle_network, make_inferer, segment
 
 
 def _exported(ckpt: str, phi: float | None, budgets: list, device: str) -> tuple:
@@ -61,6 +61,7 @@ def main(
             keys = ("dataset_name", "spatial_size", "in_channels")
             dataset, size, channels = (parser.get_parsed_content(key) for key in keys)
         inferer = make_inferer(roi_size, overlap, len(size))
+        check_outputs(files, output_dir, dataset)
     except (ValueError, FileNotFoundError) as error:
         print(f"error: {error}", file=sys.stderr)
         sys.exit(2)

@@ -38,6 +38,8 @@ def test_expressions_and_references_are_refused(key, value):
         ("lr", -1e-3, "a number in (0, 10]"),
         ("head_lr_scale", 0, "a number in [1e-6, 1000]"),
         ("hypernet_init", "xavier", "one of kaiming, tied"),
+        ("spatial_dims", 2.0, "2 or 3"),
+        ("spatial_dims", True, "2 or 3"),
         ("method", "unet", "one of sshn, fixed, stochastic, film"),
         ("architecture", "resnet", "one of unet, fpn, psp"),
         ("block", "dense", "one of plain, residual, se"),

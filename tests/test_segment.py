@@ -87,6 +87,9 @@ def test_a_bad_window_is_one_clear_error(roi, overlap, message):
         ("d/scan.nii.gz", "hippocampus", "scan_seg.nii.gz"),
         ("d/scan.nii", "hippocampus", "scan_seg.nii.gz"),
         ("d/a.b.nii.gz", "hippocampus", "a.b_seg.nii.gz"),
+        ("d/A.NII.gz", "hippocampus", "A_seg.nii.gz"),
+        ("d/A.NII.GZ", "hippocampus", "A.NII_seg.nii.gz"),  # as SaveImaged: only ".gz" drops two
+        ("d/a.Nii", "hippocampus", "a_seg.nii.gz"),
         ("d/001.bmp", "wbc", "001_seg.png"),
         ("d/001.png", "wbc", "001_seg.png"),
     ],
@@ -104,3 +107,7 @@ def test_an_output_folder_holding_inputs_or_two_inputs_with_one_label_map_are_re
     with pytest.raises(ValueError, match=r"a\.nii and .*a\.nii\.gz would both be written to .*a_seg\.nii\.gz"):
         check_outputs([str(inputs / "a.nii"), str(inputs / "a.nii.gz")], tmp_path / "out", "hippocampus")
     check_outputs([scan, seg], tmp_path / "out", "hippocampus")  # scan_seg_seg.nii.gz: no clash
+    (tmp_path / "elsewhere.nii.gz").touch()
+    (inputs / "link.nii.gz").symlink_to(tmp_path / "elsewhere.nii.gz")
+    with pytest.raises(ValueError, match=r"holds the input .*link\.nii\.gz"):
+        check_outputs([str(inputs / "link.nii.gz")], inputs, "hippocampus")

@@ -211,16 +211,18 @@ def _transfer(summary: Mapping[str, list]) -> list[str]:
     return lines
 
 
-def _variation(summary: dict) -> list[str]:
-    rows = summary["tensors"]
+def _variation(summary: dict | list) -> list[str]:
+    # A list: variation.json as written before the median change was added (read from an older report dir).
+    rows = summary["tensors"] if isinstance(summary, dict) else summary
     order = sorted(range(len(rows)), key=lambda i: rows[i]["median"])
     rank = {index: position + 1 for position, index in enumerate(order)}
     lines = ["## Variation of predicted weights across phi (the paper's Figure 14)", ""]
-    lines += [
-        f"The predicted tensors change by a median {100 * summary['median_change_0.1_0.5']:.1f} % (relative L2) "
-        "between phi 0.1 and 0.5 (a phi-blind hypernetwork: about 0.5 %).",
-        "",
-    ]
+    if isinstance(summary, dict):
+        lines += [
+            f"The predicted tensors change by a median {100 * summary['median_change_0.1_0.5']:.1f} % (relative L2) "
+            "between phi 0.1 and 0.5 (a phi-blind hypernetwork: about 0.5 %).",
+            "",
+        ]
     lines += [f"Median |std / mean| across phi per tensor, {len(rows)} tensors; rank 1 varies least.", ""]
     for index in (0, 1, len(rows) - 2, len(rows) - 1):
         row = rows[index]

@@ -23,6 +23,7 @@ from bundle.benchmark.runs import RunSpec, finished_results, run_all, trained_ru
 from bundle.benchmark.tables import dice_table, time_table
 from bundle.benchmark.tasks import get_task
 from bundle.benchmark.tasks.base import PARTS, ROOT
+from bundle.checked_run import as_flag
 from bundle.engine.dice_report import write_atomically
 from bundle.nets.adaptation import median_weight_change
 
@@ -69,7 +70,8 @@ class Benchmark:
                 raise ValueError("training must not set lr: each method's is chosen from the grid; pass --lr_grid [LR]")
             self.profile = dataclasses.replace(self.profile, overrides=dict(training))
         if lr_grid is not None:
-            if not lr_grid or not all(isinstance(lr, int | float) and 0 < lr <= 10 for lr in lr_grid):
+            numbers = all(isinstance(lr, int | float) and not isinstance(lr, bool) for lr in lr_grid or [])
+            if not lr_grid or not numbers or not all(0 < lr <= 10 for lr in lr_grid):
                 raise ValueError(f"lr_grid must be a non-empty list of numbers in (0, 10], got {lr_grid!r}")
             self.profile = dataclasses.replace(self.profile, lr_grid=tuple(sorted(lr_grid)))
         if not Path(dataset_dir).is_dir():
@@ -80,7 +82,7 @@ class Benchmark:
         self.dataset_dir = self.task.prepare(str(Path(dataset_dir).resolve()), self.profile)
         self.output_dir = Path(output_dir)
         self.report_dir = Path(report_dir or output_dir)
-        self.train = train
+        self.train = as_flag("train", train)  # fire passes --train false as the string "false"
 
     def _run(self, specs: list[RunSpec], partial: bool = False) -> dict[str, dict]:
         """run name -> result of each of ``specs``: all of them trained first, or (``train`` False) those finished,

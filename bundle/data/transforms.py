@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import torch
+from monai.data.utils import create_file_basename
 from monai.transforms import (
     Activationsd,
     AsDiscreted,
@@ -145,10 +146,11 @@ def preprocessing(
 
 def label_map_name(image: str | Path, dataset: str) -> str:
     """The file name :func:`inference_postprocessing` gives the label map of ``image``: ``<stem>_seg`` + PNG for
-    WBC images, NIfTI for volumes (the stem drops ``.nii.gz``, ``.nii`` or the image's one extension)."""
-    name = Path(image).name
-    stem = name.removesuffix(".gz").removesuffix(".nii") if name.endswith((".nii", ".nii.gz")) else Path(name).stem
-    return f"{stem}_seg{'.png' if _family(dataset) == 'wbc' else '.nii.gz'}"
+    WBC images, NIfTI for volumes, the stem as SaveImaged makes it (one extension off, two where the last is
+    ``.gz``: ``a.NII.gz`` -> ``a_seg.nii.gz``)."""
+    # MONAI's own naming function, so that this name is the one SaveImaged writes.
+    base = create_file_basename("seg", str(image), "", separate_folder=False, makedirs=False)
+    return f"{Path(base).name}{'.png' if _family(dataset) == 'wbc' else '.nii.gz'}"
 
 
 def inference_postprocessing(dataset: str, preprocess: Compose, output_dir: str) -> Compose:

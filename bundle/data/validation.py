@@ -82,7 +82,7 @@ def declared_shape(path: str | Path) -> tuple[int, ...] | None:
     """The image size a file's header declares, read without its data (NIfTI, or PIL's formats);
     None where the header cannot tell (the loader then reports the file)."""
     try:
-        if str(path).endswith((".nii", ".nii.gz")):
+        if str(path).lower().endswith((".nii", ".nii.gz")):  # as the loaders: any case
             return tuple(int(n) for n in nib.load(path).header.get_data_shape())
         with Image.open(path) as image:
             return (*image.size, len(image.getbands()))

@@ -6,7 +6,7 @@ import shutil
 import pytest
 
 from bundle.benchmark.profiles import get_profile
-from bundle.benchmark.report import _header, _seed_note, _usable_range
+from bundle.benchmark.report import _header, _seed_note, _usable_range, write_report
 from bundle.benchmark.runs import RunSpec, training_overrides
 from bundle.benchmark.suite import Benchmark
 from bundle.benchmark.tables import dice_table, time_table
@@ -66,7 +66,8 @@ def test_every_method_trains_at_every_lr_of_the_grid_and_keeps_its_best_on_valid
 def test_train_false_reads_finished_runs_and_lists_pending_ones(finished, tmp_path):
     benchmark, root = finished
     data = benchmark.dataset_dir
-    reading = Benchmark("wbc", "tiny", data, str(root / "out"), str(tmp_path / "report"), train=False)
+    # "false": what fire passes for --train false (a non-empty string, so truthy unless parsed)
+    reading = Benchmark("wbc", "tiny", data, str(root / "out"), str(tmp_path / "report"), train="false")
     assert reading.methods() == {**json.loads((root / "report" / "methods.json").read_text()), "pending": []}
     empty = Benchmark("wbc", "tiny", data, str(tmp_path / "nothing"), str(tmp_path / "empty"), train=False)
     assert empty.lr() == {"validation_dice": {}, "chosen": {}}
@@ -166,5 +167,17 @@ def test_training_overrides_reach_every_run_and_the_report_lists_them(tmp_path):
         Benchmark("wbc", "tiny", str(data), str(tmp_path / "out"), training=["features"])
     with pytest.raises(ValueError, match="training must not set lr"):
         Benchmark("wbc", "tiny", str(data), str(tmp_path / "out"), training={"lr": 0.5})
-    with pytest.raises(ValueError, match="lr_grid must be a non-empty list"):
-        Benchmark("wbc", "tiny", str(data), str(tmp_path / "out"), lr_grid=[0.0])
+    for grid in ([0.0], [True], ["1e-3"], []):
+        with pytest.raises(ValueError, match="lr_grid must be a non-empty list"):
+            Benchmark("wbc", "tiny", str(data), str(tmp_path / "out"), lr_grid=grid)
+    with pytest.raises(ValueError, match="--train must be true or false"):
+        Benchmark("wbc", "tiny", str(data), str(tmp_path / "out"), train="no")
+
+
+def test_a_report_dir_from_before_the_median_change_still_renders(finished, tmp_path):
+    benchmark, root = finished
+    summary = json.loads((root / "report" / "variation.json").read_text())
+    old = {"variation": summary["tensors"]}  # variation.json was the list of tensor rows
+    report = write_report(old, benchmark.task, benchmark.profile, "abc", tmp_path).read_text()
+    assert "Figure 14" in report and "between phi 0.1 and 0.5" not in report
+    assert f"{len(summary['tensors'])} tensors" in report

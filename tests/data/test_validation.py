@@ -149,8 +149,9 @@ def _refusal(path: Path) -> str:
     return explain(error.value)
 
 
-def test_a_tiny_file_declaring_a_huge_image_is_refused_before_any_allocation(tmp_path):
-    huge = _header_only(tmp_path / "huge.nii.gz", (1000, 1000, 1000))
+@pytest.mark.parametrize("name", ["huge.nii.gz", "HUGE.NII.GZ"])  # folders are read in any case
+def test_a_tiny_file_declaring_a_huge_image_is_refused_before_any_allocation(tmp_path, name):
+    huge = _header_only(tmp_path / name, (1000, 1000, 1000))
     assert huge.stat().st_size < 200
     expected = f"{huge}: header declares 1000 x 1000 x 1000 = 1,000,000,000 voxels, over the limit of 134,217,728"
     assert _refusal(huge).startswith(expected)

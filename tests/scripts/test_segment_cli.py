@@ -115,3 +115,12 @@ def test_sliding_windows_keep_the_geometry_and_a_bad_window_is_a_usage_error(tmp
     bad = _segment(str(scans), str(tmp_path / "bad"), *common, "--roi_size", "[12,12]")
     assert bad.returncode == 2 and "roi_size must be a list of 3 positive integers" in bad.stderr
     assert "Traceback" not in bad.stderr and not (tmp_path / "bad").exists()
+
+
+def test_the_input_folder_as_output_folder_is_refused_before_any_work(tmp_path):
+    scans = _checkpoint_and_scans(tmp_path, np.eye(4), {"scan": np.zeros((8, 9, 7), np.float32)})
+    before = sorted(p.name for p in scans.iterdir())
+    result = _segment(str(scans), str(scans), "--ckpt", str(tmp_path / "model.pt"), "--phi", "0.5")
+    assert result.returncode == 2, result.stderr[-2000:]
+    assert "holds the input" in result.stderr and "Traceback" not in result.stderr
+    assert sorted(p.name for p in scans.iterdir()) == before
