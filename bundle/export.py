@@ -31,21 +31,29 @@ def deployed_network(network: nn.Module, phi: float | Sequence[float]) -> PhiUNe
     return deployed
 
 
-def read_checkpoint(path: str | Path, device: torch.device | str = "cpu") -> dict:
-    """The dict saved at ``path`` (a state dict, or a training checkpoint of several), read with
-    ``weights_only=True``; anything else is one :class:`InputError` naming the file and the problem."""
+def read_checkpoint(path: str | Path) -> dict:
+    """The dict saved at ``path`` (a state dict, or a training checkpoint of several), read onto the CPU with
+    ``weights_only=True``; anything else is one :class:`InputError` naming the file and the problem.
+
+    Always the CPU: ``load_state_dict`` copies into the network wherever it lives, and a bad device name must
+    not read as a bad checkpoint."""
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"checkpoint {path} does not exist")
-    if zipfile.is_zipfile(path) and any(name.endswith("constants.pkl") for name in zipfile.ZipFile(path).namelist()):
+    if zipfile.is_zipfile(path) and _is_torchscript(path):
         raise InputError(path, "is a TorchScript file (scripts/export.py writes those): give the checkpoint model.pt")
     try:
-        state = torch.load(path, map_location=device, weights_only=True)
+        state = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as error:  # truncated, corrupt, or a pickle weights_only refuses: many types
         raise InputError(path, f"cannot be read as a checkpoint ({explain(error)})") from error
     if not isinstance(state, dict) or not all(isinstance(key, str) for key in state):
         raise InputError(path, f"holds a {type(state).__name__}, not a checkpoint's dict of named tensors")
     return state
+
+
+def _is_torchscript(path: Path) -> bool:
+    with zipfile.ZipFile(path) as archive:
+        return any(name.endswith("constants.pkl") for name in archive.namelist())
 
 
 def check_fits(state: dict, network: nn.Module, path: str | Path) -> dict[str, torch.Tensor]:
@@ -77,7 +85,7 @@ def load_weights(network: nn.Module, path: str | Path, device: torch.device | st
     Loading uses ``weights_only=True`` (:func:`read_checkpoint`); a checkpoint of another method or
     architecture is one clear error naming the file instead of a silently half-loaded network.
     """
-    network.load_state_dict(check_fits(read_checkpoint(path, device), network, path))
+    network.load_state_dict(check_fits(read_checkpoint(path), network, path))
     return network.to(device)
 
 

@@ -4,6 +4,8 @@ Example (the paper's OASIS-2D setting, 24 labels + background):
     python scripts/flops.py --spatial_dims 2 --size "[160,192]" --out_channels 25
 """
 
+import sys
+
 import fire
 
 from bundle.flops import cost_table
@@ -24,12 +26,13 @@ def main(
     phi_step: float = 0.05,
 ) -> None:
     """Print phi, the feature-map size at each level and GFLOPs (2 per multiply-add) for batch 1."""
-    if len(size) != spatial_dims:
-        raise SystemExit(f"--size needs {spatial_dims} numbers for --spatial_dims {spatial_dims}, got {list(size)}")
     try:
+        if len(size) != spatial_dims:
+            raise ValueError(f"--size needs {spatial_dims} numbers for --spatial_dims {spatial_dims}, got {list(size)}")
         phis = phi_grid(phi_start, phi_stop, phi_step)
-    except ValueError as error:
-        raise SystemExit(str(error)) from None
+    except ValueError as error:  # a usage error: exit 2, as the other scripts
+        print(f"error: {error}", file=sys.stderr)
+        sys.exit(2)
     network = PhiUNet(spatial_dims, in_channels, out_channels, features, levels, block=block)
     print(f"{'phi':>6}  {'GFLOPs':>8}  level sizes")
     for row in cost_table(network, (1, in_channels, *size), phis):

@@ -17,7 +17,7 @@ from monai.handlers import EarlyStopHandler
 from monai.transforms import Compose, Randomizable
 
 from bundle.data.validation import InputError
-from bundle.export import read_checkpoint
+from bundle.export import check_fits, read_checkpoint
 
 logger = logging.getLogger(__name__)
 
@@ -25,7 +25,9 @@ logger = logging.getLogger(__name__)
 def resumable(resume: bool | str, path: str | Path, state: Mapping[str, object] | None = None) -> bool:
     """Whether to load the resume checkpoint at ``path``: ``resume`` (True, or "true" / "false" as the
     command line gives it) and the file exists. With ``state`` (the run's resume state: name -> object),
-    the file is read first and must hold an entry for each name, else one :class:`InputError` naming it.
+    the file is read first and must hold an entry for each name, a model that fits the run's network and
+    an optimizer with the run's parameter groups (a run from before the SSHN's body/head groups has one),
+    else one :class:`InputError` naming it.
 
     A run killed before its first checkpoint has nothing to resume: it starts again from scratch.
     """
@@ -36,12 +38,26 @@ def resumable(resume: bool | str, path: str | Path, state: Mapping[str, object] 
     if resume and not Path(path).is_file():
         logger.warning("resume: no checkpoint at %s yet; training from scratch", path)
     if resume and Path(path).is_file() and state is not None:
-        missing = sorted(set(state) - set(read_checkpoint(path)))
-        if missing:
-            raise InputError(
-                path, f"is not a resume checkpoint of this run: it lacks {missing} (start without --resume)"
-            )
+        _check_resume_state(read_checkpoint(path), state, path)
     return resume and Path(path).is_file()
+
+
+def _check_resume_state(saved: dict, state: Mapping[str, object], path: str | Path) -> None:
+    missing = sorted(set(state) - set(saved))
+    if missing:
+        raise InputError(path, f"is not a resume checkpoint of this run: it lacks {missing} (start without --resume)")
+    for name, target in state.items():
+        if isinstance(target, torch.nn.Module):
+            check_fits(saved[name], target, path)
+        if isinstance(target, torch.optim.Optimizer):
+            sizes = [len(group["params"]) for group in target.param_groups]
+            groups = saved[name].get("param_groups", []) if isinstance(saved[name], dict) else []
+            if [len(group.get("params", [])) for group in groups] != sizes:
+                raise InputError(
+                    path,
+                    f"its optimizer has parameter groups of {[len(g.get('params', [])) for g in groups]} tensors, "
+                    f"this run's {sizes}: it was saved by another version or configuration (start without --resume)",
+                )
 
 
 class TrainingProgress:

@@ -8,6 +8,7 @@ import torch
 from bundle.data.validation import InputError
 from bundle.engine.resume import resumable
 from bundle.engine.run_checks import checked_pretrained, checked_resumable, pretrained_fits
+from bundle.nets import PhiUNet
 from bundle.nets.factory import build_network
 
 
@@ -88,3 +89,18 @@ def test_a_resume_checkpoint_must_read_and_hold_the_runs_state(tmp_path):
         checked_resumable(True, plain, state)
     torch.save({"model": {}, "optimizer": {}}, plain)
     assert resumable(True, plain, state)
+
+
+def test_a_resume_checkpoint_of_another_network_or_optimizer_layout_is_refused(tmp_path):
+    network = _network()
+    one_group = torch.optim.Adam(network.parameters())
+    parameters = list(network.parameters())
+    two_groups = torch.optim.Adam([{"params": parameters[:1]}, {"params": parameters[1:]}])
+    path = tmp_path / "last.pt"
+    torch.save({"model": network.state_dict(), "optimizer": one_group.state_dict()}, path)
+    assert resumable(True, path, {"model": network, "optimizer": one_group})
+    with pytest.raises(InputError, match=r"optimizer has parameter groups of \[\d+\] tensors, this run's \[1, \d+\]"):
+        resumable(True, path, {"model": network, "optimizer": two_groups})
+    other = PhiUNet(spatial_dims=2, in_channels=3, out_channels=3, features=4, levels=2)
+    with pytest.raises(InputError, match="checkpoint does not fit this network"):
+        resumable(True, path, {"model": other, "optimizer": one_group})

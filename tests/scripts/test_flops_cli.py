@@ -19,6 +19,6 @@ def test_prints_one_row_per_phi_with_level_sizes():
 
 def test_size_that_does_not_match_the_dimensions_is_one_clear_message():
     result = run("--spatial_dims", "3", "--size", "[35,50]")
-    assert result.returncode != 0
+    assert result.returncode == 2
     assert "--size needs 3 numbers for --spatial_dims 3, got [35, 50]" in result.stderr
     assert "Traceback" not in result.stderr
