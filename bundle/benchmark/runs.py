@@ -33,7 +33,7 @@ class RunSpec:
 
     ``phi`` is Fixed's training phi and every network's default; ``eval_phis`` are the test phis
     (a list of per-resize factors for per-level networks); ``overrides`` are further training-config
-    values (architecture, block, levels, per_level, phi_prior, val_phis).
+    values (lr, chosen by the ``lr`` part; architecture, block, levels, per_level, phi_prior, val_phis).
     """
 
     name: str
