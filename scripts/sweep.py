@@ -12,13 +12,13 @@ import sys
 import fire
 
 from bundle.checked_run import run_checked
-from bundle.segment import VARIANTS
+from bundle.segment import SHIPPED_WEIGHTS, VARIANTS
 
 
 def main(
     variant: str = "hippocampus",
     dataset_dir: str | None = None,
-    ckpt_dir: str = "models",
+    ckpt_dir: str | None = None,
     output_dir: str = "eval/sweep",
     split: str = "test",
     phi_start: float = 0.0,
@@ -29,7 +29,9 @@ def main(
 ) -> None:
     """Run configs/sweep.json on ``split`` ("test", or "all" for every image of ``dataset_dir``).
 
-    ``method``: the method the checkpoint in ``ckpt_dir`` was trained with (sshn, fixed, stochastic, film).
+    ``ckpt_dir``: the folder of model.pt (default: the variant's shipped weights, models/ or models/wbc; a
+    training run writes runs/<dataset>/model.pt). ``method``: the method it was trained with (sshn, fixed,
+    stochastic, film).
     Values are checked before they reach the config parser (see bundle/checked_run.py); exit status 0 done,
     1 a bad input met while running, 2 a refused value.
     """
@@ -41,7 +43,7 @@ def main(
         ["train.json", *VARIANTS[variant], "sweep.json"],
         flags={"sweep_dir": "output_dir", "sweep_split": "split"},
         dataset_dir=dataset_dir,
-        ckpt_dir=ckpt_dir,
+        ckpt_dir=ckpt_dir or str(SHIPPED_WEIGHTS[variant].parent),
         sweep_dir=output_dir,
         sweep_split=split,
         phi_start=phi_start,
