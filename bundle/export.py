@@ -9,8 +9,8 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from bundle.data.atomic_writers import replace_atomically
 from bundle.data.validation import InputError, explain
+from bundle.io import replace_atomically
 from bundle.nets.conditioned import PhiConditionedUNet
 from bundle.nets.unet import PhiUNet, phi_argument
 

@@ -36,7 +36,7 @@ from bundle.data.transforms import preprocessing
 from bundle.export import deployed_network
 from bundle.flops import count_flops
 from bundle.nets.factory import build_network
-from bundle.pareto.report import hardware
+from bundle.perf.hardware import hardware
 from bundle.perf.inference_speed import FastNetwork, dice_by_variant, interleaved_latency_ms
 from bundle.perf.interleave import interleaved_runs
 from bundle.perf.sliding_window import measure_in_subprocess

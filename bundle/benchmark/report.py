@@ -12,8 +12,8 @@ import torch
 from bundle.benchmark.profiles import Profile, get_profile
 from bundle.benchmark.tables import dice_at
 from bundle.benchmark.tasks.base import Task
-from bundle.engine.dice_report import write_atomically
-from bundle.pareto.report import hardware
+from bundle.io import write_atomically
+from bundle.perf.hardware import hardware
 
 # The paper's numbers per dataset (mean test Dice x100 over 5 seeds; ../shared/PAPER.md): (source, phis,
 # method -> Dice). WBC: Tables 1, 3 and 5. Registration: the paper's OASIS-2D registration (Table 2, phi 0 and

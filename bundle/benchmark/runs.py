@@ -23,8 +23,8 @@ from tqdm import tqdm
 from bundle.benchmark.profiles import Profile
 from bundle.benchmark.tasks import get_task
 from bundle.benchmark.tasks.base import CONFIGS
-from bundle.engine.dice_report import write_atomically
 from bundle.export import load_weights
+from bundle.io import write_atomically
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from bundle.benchmark.tables import dice_table, time_table
 from bundle.benchmark.tasks import get_task
 from bundle.benchmark.tasks.base import PARTS, ROOT
 from bundle.checked_run import as_flag
-from bundle.engine.dice_report import write_atomically
+from bundle.io import write_atomically
 from bundle.nets.adaptation import median_weight_change
 
 

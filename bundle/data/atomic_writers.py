@@ -5,27 +5,10 @@ writing leaves a truncated file that looks like a result. ``SaveImaged(writer=..
 """
 
 import os
-from collections.abc import Callable
-from pathlib import Path
 
 from monai.data import NibabelWriter, PILWriter
 
-
-def _temporary(filename: str | os.PathLike) -> Path:
-    """A hidden name beside ``filename`` with the same extension (the writers choose the format by it)."""
-    path = Path(filename)
-    return path.with_name(f".partial.{path.name}")
-
-
-def replace_atomically(filename: str | os.PathLike, write: Callable[[Path], None]) -> None:
-    """``write(temporary)`` to a hidden name beside ``filename``, then rename it to ``filename``; nothing is
-    left behind when ``write`` fails."""
-    temporary = _temporary(filename)
-    try:
-        write(temporary)
-        os.replace(temporary, filename)
-    finally:
-        temporary.unlink(missing_ok=True)
+from bundle.io import replace_atomically
 
 
 class _AtomicWrite:

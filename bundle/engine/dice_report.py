@@ -7,16 +7,10 @@ from pathlib import Path
 
 from ignite.engine import Engine, Events
 
-from bundle.data.atomic_writers import replace_atomically
 from bundle.engine.phi_evaluation import PhiDice
+from bundle.io import write_atomically
 
 logger = logging.getLogger(__name__)
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary name, so no half-written file is ever left."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    replace_atomically(path, lambda temporary: temporary.write_text(text))
 
 
 class DiceReport:

@@ -4,9 +4,9 @@ from collections.abc import Sequence
 
 from torch import nn
 
-from bundle.engine.phi_sampler import PhiPrior
 from bundle.nets.film import FiLMUNet
 from bundle.nets.fpn import PhiFPN
+from bundle.nets.phi_prior import PhiPrior
 from bundle.nets.psp import PhiPSPNet
 from bundle.nets.sshn import SSHN
 from bundle.nets.unet import PhiUNet

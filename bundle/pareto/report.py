@@ -1,16 +1,15 @@
 """Writing a phi sweep: CSV, JSON and figures, and the summary a user reads first."""
 
 import json
-import platform
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
-import torch
 
-from bundle.engine.dice_report import write_atomically
+from bundle.io import write_atomically
 from bundle.pareto.plots import plot_sweeps
 from bundle.pareto.select import select_phi
+from bundle.perf.hardware import hardware
 
 
 def phi_grid(start: float = 0.0, stop: float = 0.5, step: float = 0.01) -> list[float]:
@@ -77,14 +76,3 @@ def overlay_sweeps(paths: Sequence[str | Path], output_dir: str | Path) -> dict[
     sweeps = {method: sorted(rows, key=lambda row: row["phi"]) for method, rows in sweeps.items()}
     plot_sweeps(sweeps, labels, output_dir)
     return sweeps
-
-
-def hardware() -> str:
-    """The device latencies were measured on, in words."""
-    if torch.cuda.is_available():
-        return f"{torch.cuda.get_device_name()}, torch {torch.__version__}"
-    cpuinfo = Path("/proc/cpuinfo")
-    lines = cpuinfo.read_text().splitlines() if cpuinfo.is_file() else []
-    names = [line.split(":", 1)[1].strip() for line in lines if line.startswith("model name")]
-    name = names[0] if names else platform.processor() or "unknown CPU"
-    return f"{name}, {torch.get_num_threads()} threads, torch {torch.__version__}"

@@ -11,15 +11,7 @@ from tqdm import tqdm
 from bundle.engine.phi_evaluation import PhiDice
 from bundle.export import deployed_network
 from bundle.flops import count_flops
-from bundle.perf.interleave import interleaved_runs
-
-
-def median_latency_ms(network: nn.Module, input_shape: Sequence[int], repeats: int = 10, warmup: int = 1) -> float:
-    """Median wall time of one forward pass on ``input_shape`` (N, C, *spatial), in milliseconds."""
-    parameter = next(network.parameters())
-    x = torch.randn(tuple(input_shape), device=parameter.device)
-    with torch.no_grad():
-        return interleaved_runs({"network": lambda _: network(x)}, repeats, warmup, parameter.device)["network"]["ms"]
+from bundle.perf.latency import median_latency_ms
 
 
 def segment_dice(

@@ -11,7 +11,7 @@ import torch
 from torch import nn
 
 from bundle.engine.param_groups import param_groups
-from bundle.engine.phi_sampler import PhiPrior
+from bundle.nets.phi_prior import PhiPrior
 from bundle.perf.interleave import interleaved_runs
 
 

@@ -9,9 +9,9 @@ import torch
 from monai.bundle import ConfigParser
 
 from bundle.checked_run import checked_overrides
-from bundle.data.atomic_writers import replace_atomically
 from bundle.data.validation import CheckedLoadImaged, check_image
 from bundle.export import load_weights
+from bundle.io import replace_atomically
 from bundle.registration.mindboggle import scale_intensity
 from bundle.registration.network import RegistrationNet
 from bundle.registration.warp import warp

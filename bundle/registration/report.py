@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ignite.engine import Engine, Events
 
-from bundle.engine.dice_report import write_atomically
+from bundle.io import write_atomically
 from bundle.registration.engine import RegistrationMetric
 
 COLUMNS = ("method", "phi", "mean_dice", "std_dice", "nonpositive_jacobian", "pairs", "seconds_per_pair", "cascades")

@@ -11,7 +11,7 @@ import torch
 from tqdm import tqdm
 
 from bundle.flops import count_flops
-from bundle.pareto.sweep import median_latency_ms
+from bundle.perf.latency import median_latency_ms
 from bundle.registration.engine import RegistrationMetric, register_batch
 from bundle.registration.network import RegistrationNet
 

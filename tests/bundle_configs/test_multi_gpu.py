@@ -8,8 +8,8 @@ import pytest
 import torch
 from monai.bundle import ConfigParser
 
-from bundle.engine.phi_sampler import PhiPrior
 from bundle.export import load_weights
+from bundle.nets.phi_prior import PhiPrior
 from tests.bundle_configs.conftest import CONFIGS, ROOT, TINY
 
 
