@@ -1,14 +1,16 @@
 """Writing files through a temporary name and a rename, so that no half-written file is ever left."""
 
 import os
+import secrets
 from collections.abc import Callable
 from pathlib import Path
 
 
 def _temporary(filename: str | os.PathLike) -> Path:
-    """A hidden name beside ``filename`` with the same extension (the writers choose the format by it)."""
+    """A hidden name beside ``filename``, ending in its name (the writers choose the format by the extension),
+    of this process and call alone: two runs writing one file never write into each other's temporary."""
     path = Path(filename)
-    return path.with_name(f".partial.{path.name}")
+    return path.with_name(f".partial.{os.getpid()}.{secrets.token_hex(4)}.{path.name}")
 
 
 def replace_atomically(filename: str | os.PathLike, write: Callable[[Path], None]) -> None:
