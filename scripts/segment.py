@@ -15,6 +15,7 @@ import sys
 import fire
 
 from bundle.export import deployed_network, load_exported
+from bundle.perf.local_latency import LatencyHere
 from bundle.segment import check_outputs, choose_phi, input_files, load_bundle_network, make_inferer, segment
 
 
@@ -46,7 +47,9 @@ def main(
     scripts/export.py, which carries its own phi, dataset and input size. ``roi_size``: run the network
     on sliding windows of this many voxels per spatial dimension, overlapping by ``overlap`` (a fraction
     of the window), instead of the whole image at once: for volumes too large for memory (slower; see
-    docs/performance.md).
+    docs/performance.md). ``max_latency_ms``: where the sweep was measured on another machine (its
+    ``hardware``), every phi is first timed here (seconds; cached in ``SSHN_CACHE_DIR``, default
+    ~/.cache/sshn), and the budget applies to these times.
     """
     try:
         files = input_files(input)
@@ -55,11 +58,12 @@ def main(
             deployed, chosen, dataset, size, channels = _exported(ckpt, phi, budgets, device)
             row = choose_phi(chosen, sweep)[1]
         else:
-            chosen, row = choose_phi(phi, sweep, max_gflops, max_latency_ms, max_dice_drop)
             network, parser = load_bundle_network(variant, ckpt, device)
-            deployed = deployed_network(network, chosen)
             keys = ("dataset_name", "spatial_size", "in_channels")
             dataset, size, channels = (parser.get_parsed_content(key) for key in keys)
+            latency = LatencyHere(network, (1, channels, *size), device)
+            chosen, row = choose_phi(phi, sweep, max_gflops, max_latency_ms, max_dice_drop, latency)
+            deployed = deployed_network(network, chosen)
         inferer = make_inferer(roi_size, overlap, len(size))
         check_outputs(files, output_dir, dataset)
     except (ValueError, FileNotFoundError) as error:
@@ -67,6 +71,10 @@ def main(
         sys.exit(2)
     if row is not None:
         print(f"phi {chosen:g}: {row['gflops']:.3f} GFLOPs, Dice {row['mean_dice']:.4f} on the sweep's data")
+        if "latency_hardware" in row:
+            print(
+                f"latency {row['latency_ms']:.1f} ms per image at {list(size)}, measured on {row['latency_hardware']}"
+            )
     else:
         print(f"phi {chosen:g}")
     run = segment(deployed, files, dataset, size, output_dir, device, channels, inferer)
