@@ -16,6 +16,7 @@ import fire
 
 from bundle.export import deployed_network, load_exported
 from bundle.perf.local_latency import LatencyHere
+from bundle.perf.precision import with_precision
 from bundle.segment import check_outputs, choose_phi, input_files, load_bundle_network, make_inferer, segment
 
 
@@ -40,6 +41,7 @@ def main(
     device: str = "cpu",
     roi_size: list[int] | None = None,
     overlap: float = 0.25,
+    precision: str = "auto",
 ) -> None:
     """Write <name>_seg label maps of every image in INPUT to OUTPUT_DIR at the phi given or chosen.
 
@@ -49,7 +51,9 @@ def main(
     of the window), instead of the whole image at once: for volumes too large for memory (slower; see
     docs/performance.md). ``max_latency_ms``: where the sweep was measured on another machine (its
     ``hardware``), every phi is first timed here (seconds; cached in ``SSHN_CACHE_DIR``, default
-    ~/.cache/sshn), and the budget applies to these times.
+    ~/.cache/sshn), and the budget applies to these times. ``precision``: fp32, bf16 (autocast) or
+    channels_last, or "auto": the fastest of these for this network and size on this machine (timed once,
+    cached like the latencies). An exported ``.ts`` network runs in fp32.
     """
     try:
         files = input_files(input)
@@ -57,13 +61,20 @@ def main(
             budgets = [max_gflops, max_latency_ms, max_dice_drop]
             deployed, chosen, dataset, size, channels = _exported(ckpt, phi, budgets, device)
             row = choose_phi(chosen, sweep)[1]
+            if precision not in ("auto", "fp32"):
+                raise ValueError(
+                    f"{ckpt} runs in fp32 only (an exported network); --precision {precision} needs model.pt"
+                )
+            precision = "fp32"
         else:
             network, parser = load_bundle_network(variant, ckpt, device)
             keys = ("dataset_name", "spatial_size", "in_channels")
             dataset, size, channels = (parser.get_parsed_content(key) for key in keys)
             latency = LatencyHere(network, (1, channels, *size), device)
             chosen, row = choose_phi(phi, sweep, max_gflops, max_latency_ms, max_dice_drop, latency)
-            deployed = deployed_network(network, chosen)
+            deployed, precision = with_precision(
+                deployed_network(network, chosen), precision, (1, channels, *size), device
+            )
         inferer = make_inferer(roi_size, overlap, len(size))
         check_outputs(files, output_dir, dataset)
     except (ValueError, FileNotFoundError) as error:
@@ -77,6 +88,7 @@ def main(
             )
     else:
         print(f"phi {chosen:g}")
+    print(f"precision {precision}")
     run = segment(deployed, files, dataset, size, output_dir, device, channels, inferer)
     print(f"{len(run.written)} label maps in {output_dir}, {run.seconds_per_image * 1e3:.0f} ms per image")
     for file, reason in run.failed:

@@ -5,34 +5,18 @@ a latency budget must be met here: each phi's deployed network is timed on one i
 size (no labels needed), and the times are cached per machine, weights and input size.
 """
 
-import hashlib
 import json
-import os
 from collections.abc import Sequence
-from pathlib import Path
 
 import torch
 from torch import nn
 from tqdm import tqdm
 
 from bundle.export import deployed_network
-from bundle.io import write_atomically
 from bundle.nets.resize import level_sizes
+from bundle.perf.cache import measured_here
 from bundle.perf.hardware import hardware
 from bundle.perf.latency import median_latency_ms
-
-
-def cache_dir() -> Path:
-    """Where measured latencies are kept: ``SSHN_CACHE_DIR``, else ``~/.cache/sshn``."""
-    return Path(os.environ.get("SSHN_CACHE_DIR") or Path.home() / ".cache" / "sshn") / "latency"
-
-
-def _weights_digest(network: nn.Module) -> str:
-    digest = hashlib.sha256()
-    for name, tensor in sorted(network.state_dict().items()):
-        digest.update(name.encode())
-        digest.update(tensor.detach().cpu().contiguous().numpy().tobytes())
-    return digest.hexdigest()
 
 
 class LatencyHere:
@@ -53,20 +37,22 @@ class LatencyHere:
     def measure(self, phis: Sequence[float]) -> dict[float, float]:
         """phi -> median milliseconds per forward pass here, read from the cache where this machine, these
         weights, this input size and these phis were timed before."""
-        key = json.dumps([hardware(), str(self.device), self.input_shape, sorted(phis), _weights_digest(self.network)])
-        path = cache_dir() / f"{hashlib.sha256(key.encode()).hexdigest()[:24]}.json"
-        if path.is_file():
-            return {float(phi): ms for phi, ms in json.loads(path.read_text())["latency_ms"]}
-        # phis whose feature maps have the same size at every level run the same operations: timed once.
-        groups: dict[str, list[float]] = {}
-        for phi in sorted(float(phi) for phi in phis):
-            groups.setdefault(json.dumps(self._level_sizes(phi)), []).append(phi)
-        times = {}
-        for group in tqdm(groups.values(), desc=f"timing each phi on {hardware()}", unit="size"):
-            deployed = deployed_network(self.network, group[0]).to(self.device)
-            times |= dict.fromkeys(group, median_latency_ms(deployed, self.input_shape, self.repeats))
-        write_atomically(path, json.dumps({"key": key, "latency_ms": list(times.items())}))
-        return times
+
+        def measure() -> list:
+            # phis whose feature maps have the same size at every level run the same operations: timed once.
+            groups: dict[str, list[float]] = {}
+            for phi in sorted(float(phi) for phi in phis):
+                groups.setdefault(json.dumps(self._level_sizes(phi)), []).append(phi)
+            times = {}
+            for group in tqdm(groups.values(), desc=f"timing each phi on {hardware()}", unit="size"):
+                deployed = deployed_network(self.network, group[0]).to(self.device)
+                times |= dict.fromkeys(group, median_latency_ms(deployed, self.input_shape, self.repeats))
+            return list(times.items())
+
+        details = [self.input_shape, sorted(float(phi) for phi in phis)]
+        return {
+            float(phi): ms for phi, ms in measured_here("latency", self.network, str(self.device), details, measure)
+        }
 
     def _level_sizes(self, phi: float) -> list[list[int]]:
         primary = getattr(self.network, "primary", self.network)

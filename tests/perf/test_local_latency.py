@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+import bundle.perf.cache as cache
 import bundle.perf.local_latency as local_latency
 from bundle.nets.factory import build_network
 from bundle.perf.hardware import hardware
@@ -52,13 +53,15 @@ def test_times_are_cached_per_machine_weights_and_size(timer, monkeypatch):
     monkeypatch.setattr(local_latency, "median_latency_ms", lambda *args, **kwargs: 7.0)
     wider = LatencyHere(timer.network, (1, 1, 32, 20), repeats=2)
     assert wider.measure(PHIS) == {phi: 7.0 for phi in PHIS}
-    monkeypatch.setattr(local_latency, "hardware", lambda: "another machine")
+    monkeypatch.setattr(cache, "hardware", lambda: "another machine")
     assert timer.measure(PHIS) == {phi: 7.0 for phi in PHIS}
 
 
 def test_phis_with_the_same_level_sizes_are_timed_once(timer, monkeypatch):
     calls = []
-    monkeypatch.setattr(local_latency, "median_latency_ms", lambda *args, **kwargs: calls.append(1) or float(len(calls)))
+    monkeypatch.setattr(
+        local_latency, "median_latency_ms", lambda *args, **kwargs: calls.append(1) or float(len(calls))
+    )
     phis = [0.5, 0.51, 0.52, 0.1]  # at 24 x 20: 0.5 to 0.52 give 12 x 10, 6 x 5, 3 x 3 (round half up)
     sizes = {phi: timer._level_sizes(phi) for phi in phis}
     assert sizes[0.5] == sizes[0.51] == sizes[0.52] != sizes[0.1]

@@ -75,7 +75,8 @@ def test_an_exported_network_segments_like_the_checkpoint_at_its_phi(tmp_path):
     metadata = {"dataset_name": "hippocampus", "spatial_size": parser["spatial_size"]}
     export_torchscript(network, 0.3, tmp_path / "net.ts", metadata)
     scans = _scan_folder(tmp_path)
-    from_checkpoint = _segment(str(scans), str(tmp_path / "ckpt"), "--ckpt", str(tmp_path / "model.pt"), "--phi", "0.3")
+    checkpoint = ["--ckpt", str(tmp_path / "model.pt"), "--phi", "0.3", "--precision", "fp32"]  # as the export runs
+    from_checkpoint = _segment(str(scans), str(tmp_path / "ckpt"), *checkpoint)
     from_export = _segment(str(scans), str(tmp_path / "ts"), "--ckpt", str(tmp_path / "net.ts"))
     assert from_checkpoint.returncode == 0 and from_export.returncode == 0, from_export.stderr[-2000:]
     assert "phi 0.3" in from_export.stdout
@@ -124,3 +125,16 @@ def test_the_input_folder_as_output_folder_is_refused_before_any_work(tmp_path):
     assert result.returncode == 2, result.stderr[-2000:]
     assert "holds the input" in result.stderr and "Traceback" not in result.stderr
     assert sorted(p.name for p in scans.iterdir()) == before
+
+
+def test_the_precision_is_chosen_said_and_checked(tmp_path):
+    scans = _checkpoint_and_scans(tmp_path, np.eye(4), {"a": np.random.default_rng(3).random((12, 10, 9), np.float32)})
+    common = ["--ckpt", str(tmp_path / "model.pt"), "--phi", "0.5"]
+    auto = _segment(str(scans), str(tmp_path / "auto"), *common)
+    assert auto.returncode == 0, auto.stderr[-2000:]
+    (line,) = [line for line in auto.stdout.splitlines() if line.startswith("precision ")]
+    assert line.split()[1] in ("fp32", "bf16", "channels_last")
+    bf16 = _segment(str(scans), str(tmp_path / "bf16"), *common, "--precision", "bf16")
+    assert bf16.returncode == 0 and "precision bf16" in bf16.stdout
+    bad = _segment(str(scans), str(tmp_path / "bad"), *common, "--precision", "fp16")
+    assert bad.returncode == 2 and "--precision must be one of" in bad.stderr and "Traceback" not in bad.stderr

@@ -1,0 +1,55 @@
+"""Choosing how a deployed network runs for a clinician's folder: fp32, bf16 or channels-last, or the fastest of
+them on this machine ("auto").
+
+docs/performance.md measured bf16 autocast 2.3 to 3.9x faster than fp32 eager on our CPU with the same Dice;
+whether it is faster depends on the processor (bf16 instructions), so "auto" times the candidates here on the
+network's input size, once, and keeps the answer (:func:`bundle.perf.cache.measured_here`).
+"""
+
+from collections.abc import Sequence
+
+import torch
+from torch import nn
+
+from bundle.nets.unet import PhiUNet
+from bundle.perf.cache import measured_here
+from bundle.perf.inference_speed import FastNetwork, interleaved_latency_ms
+
+PRECISIONS = ("auto", "fp32", "bf16", "channels_last")
+# What "auto" chooses among; torch.compile is left out: minutes of compiling per phi and input size.
+CANDIDATES = ("fp32", "bf16", "channels_last")
+
+
+def fastest_precision(
+    network: PhiUNet, input_shape: Sequence[int], device: torch.device | str = "cpu", repeats: int = 5
+) -> str:
+    """The fastest of :data:`CANDIDATES` for ``network`` (deployed at one phi) on inputs of ``input_shape``
+    (1, C, *spatial) on this machine: medians of interleaved passes; fp32 unless another is faster, and fp32
+    where a candidate fails to run here (e.g. no bf16 support)."""
+
+    def measure() -> str:
+        runnable = {"fp32": FastNetwork(network, "fp32").eval()}
+        probe = torch.zeros(tuple(input_shape), device=device)
+        for variant in CANDIDATES[1:]:
+            candidate = FastNetwork(network, variant).eval()
+            try:
+                with torch.no_grad():
+                    candidate(probe)
+            except RuntimeError:  # this device or build cannot run it
+                continue
+            runnable[variant] = candidate
+        times = interleaved_latency_ms(runnable, input_shape, repeats)
+        return min(times, key=lambda variant: (times[variant]["ms"], variant != "fp32"))
+
+    return measured_here("precision", network, str(device), [list(input_shape), list(CANDIDATES)], measure)
+
+
+def with_precision(
+    network: PhiUNet, precision: str, input_shape: Sequence[int], device: torch.device | str = "cpu"
+) -> tuple[nn.Module, str]:
+    """``network`` (deployed at one phi, on ``device``) wrapped to run at ``precision`` (one of
+    :data:`PRECISIONS`; "auto": :func:`fastest_precision`), and the precision it runs at."""
+    if precision not in PRECISIONS:
+        raise ValueError(f"--precision must be one of {', '.join(PRECISIONS)}, got {precision!r}")
+    chosen = fastest_precision(network, input_shape, device) if precision == "auto" else precision
+    return (network if chosen == "fp32" else FastNetwork(network, chosen).eval()), chosen
