@@ -33,6 +33,7 @@ from monai.transforms import (
 )
 
 from bundle.data.atomic_writers import AtomicNibabelWriter, AtomicPILWriter
+from bundle.data.skip_failed import SkipFailed
 from bundle.data.validation import CheckedLoadImaged, CheckResampledSized, CheckSampled
 
 STAGES = ("train", "eval", "infer")
@@ -153,15 +154,17 @@ def label_map_name(image: str | Path, dataset: str) -> str:
     return f"{Path(base).name}{'.png' if _family(dataset) == 'wbc' else '.nii.gz'}"
 
 
-def inference_postprocessing(dataset: str, preprocess: Compose, output_dir: str) -> Compose:
+def inference_postprocessing(dataset: str, preprocess: Compose, output_dir: str, skip_failed: bool = False) -> Compose:
     """Logits -> label map in the input's own geometry (size, orientation, spacing), saved beside its name.
 
     Label maps are saved as label indices (WBC: 0 background, 1 cytoplasm, 2 nucleus) in the input's
     format family: PNG for WBC images, NIfTI for volumes, each written to a temporary name and renamed.
+    ``skip_failed``: a sample that fails is logged and skipped (:class:`~bundle.data.skip_failed.SkipFailed`,
+    for the bundle's folder run) instead of raising.
     """
     wbc = _family(dataset) == "wbc"
     extension, writer = (".png", AtomicPILWriter) if wbc else (".nii.gz", AtomicNibabelWriter)
-    return Compose(
+    return (SkipFailed if skip_failed else Compose)(
         [
             Activationsd("pred", softmax=True),
             AsDiscreted("pred", argmax=True),

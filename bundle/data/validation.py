@@ -74,7 +74,11 @@ def explain(error: BaseException) -> str:
             return str(cause)
         innermost = cause
         cause = cause.__cause__ or cause.__context__
-    text = str(innermost).strip().splitlines()
+    text = [line for line in str(innermost).strip().splitlines() if line.strip()]
+    if text and "cannot find a suitable writer" in text[0]:
+        # MONAI's SaveImage folds each writer's traceback into its message: the last line is the real cause
+        # (a read-only folder, a full disk), where the first names only the file.
+        return f"cannot write {text[0].split(' for ', 1)[-1].rstrip('.')}: {text[-1].strip()[:300]}"
     return f"{type(innermost).__name__}: {text[0][:300] if text else ''}"
 
 
@@ -134,14 +138,21 @@ def _name(tensor: torch.Tensor) -> str:
     return str(meta.get("filename_or_obj", "<unnamed input>"))
 
 
+MIN_SIZE = 2  # voxels along each axis
+
+
 def check_image(image: torch.Tensor, spatial_dims: int, channels: int | None = None) -> None:
-    """Raise an :class:`InputError` unless ``image`` (C, *spatial) has ``spatial_dims`` spatial axes,
-    ``channels`` channels (None: any), only finite values and not only zeros."""
+    """Raise an :class:`InputError` unless ``image`` (C, *spatial) has ``spatial_dims`` spatial axes of at least
+    :data:`MIN_SIZE` voxels, ``channels`` channels (None: any), only finite values and not only zeros."""
     name, shape, dims = _name(image), tuple(image.shape), image.dim() - 1
     if dims != spatial_dims:
         raise InputError(name, f"image has {dims} spatial dimensions (shape {shape}), expected {spatial_dims}")
     if channels is not None and image.shape[0] != channels:
         raise InputError(name, f"image has {image.shape[0]} channels (shape {shape}), expected {channels}")
+    if min(shape[1:]) < MIN_SIZE:
+        # MONAI's writers drop axes of length 1 and then fail to write the label map: refused before any work.
+        sizes = " x ".join(str(n) for n in shape[1:])
+        raise InputError(name, f"image is {sizes} voxels: at least {MIN_SIZE} along every axis are needed")
     values = torch.as_tensor(image).float()
     bad = int((~torch.isfinite(values)).sum())
     if bad:

@@ -121,3 +121,22 @@ def test_inference_config_runs_sliding_windows_when_given_a_roi(tiny_data, tmp_p
         expected, output = nib.load(tmp_path / "whole" / name), nib.load(tmp_path / "windows" / name)
         assert output.shape == nib.load(source).shape
         assert (output.get_fdata() == expected.get_fdata()).mean() > 0.8
+
+
+def test_the_inference_config_goes_on_past_an_image_it_cannot_write_and_exits_1(tiny_data, tmp_path, capsys):
+    settings = {k: v for k, v in TINY.items() if k not in ("epochs", "val_interval", "batch_size")}
+    settings |= {"bundle_root": str(ROOT), "device": "cpu", "ckpt_dir": str(tmp_path), "phi": 0.25}
+    settings |= TINY_BY_DATASET["wbc"] | {"dataset_dir": str(tiny_data["wbc"])}
+    settings |= {"input": str(tiny_data["wbc"] / "dataset1" / "images"), "output_dir": str(tmp_path / "pred")}
+    network = build_network("sshn", 2, 3, 3, TINY["features"], TINY["levels"], hidden=TINY["hidden"])
+    torch.save(network.state_dict(), tmp_path / "model.pt")
+    (tmp_path / "pred" / "001_seg.png").mkdir(parents=True)  # the first label map's name is taken by a folder
+    with pytest.raises(SystemExit) as stop:
+        run_workflow(["inference.json", "wbc.json"], "infer", **settings)
+    assert stop.value.code == 1
+    assert sorted(p.name for p in (tmp_path / "pred").iterdir()) == [f"{i:03d}_seg.png" for i in range(1, 6)]
+    assert all((tmp_path / "pred" / f"{i:03d}_seg.png").is_file() for i in range(2, 6))
+    lines = [line.split(" - ERROR - ", 1)[1] for line in capsys.readouterr().out.splitlines() if " - ERROR - " in line]
+    bad, written = tiny_data["wbc"] / "dataset1" / "images" / "001.bmp", tmp_path / "pred" / "001_seg.png"
+    assert len(lines) == 2 and lines[1] == "1 of 5 inputs failed (named above)"
+    assert lines[0].startswith(f"failed: {bad}: cannot write {written}: IsADirectoryError: [Errno 21] Is a directory")

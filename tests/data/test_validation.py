@@ -95,6 +95,8 @@ WBC_ROWS = [
     ("RGB mask", "label", lambda p: Image.fromarray(np.zeros((24, 20, 3), np.uint8)).save(p), "label has 3 channels"),
     ("truncated mask", "label", _truncate, "cannot be read as an image"),
     ("black image", "image", lambda p: Image.fromarray(np.zeros((24, 20, 3), np.uint8)).save(p), "all zeros"),
+    ("1 x 1 image", "image", lambda p: Image.fromarray(np.full((1, 1, 3), 9, np.uint8)).save(p), "is 1 x 1 voxels"),
+    ("1-pixel-wide image", "image", lambda p: Image.fromarray(np.full((24, 1, 3), 9, np.uint8)).save(p), "at least 2"),
     ("mask of another size", "label", lambda p: Image.fromarray(np.zeros((20, 20), np.uint8)).save(p), "differs"),
 ]
 

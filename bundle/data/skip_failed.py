@@ -1,0 +1,59 @@
+"""The bundle's folder run (``run inferring``) goes on past an image it cannot finish, as scripts/segment.py does.
+
+MONAI's evaluator stops at the first exception of its postprocessing: one label map that cannot be written
+(a read-only folder, a name taken by a folder, a full disk) would end the run with a long traceback and
+leave the images after it unsegmented.
+"""
+
+import logging
+from collections.abc import Hashable, Mapping
+
+from ignite.engine import Engine, Events
+from monai.transforms import Compose
+
+from bundle.data.validation import explain
+
+logger = logging.getLogger(__name__)
+
+
+def _input_name(data: Mapping[Hashable, object]) -> str:
+    for key in ("image", "pred"):
+        meta = getattr(data.get(key), "meta", {})
+        if "filename_or_obj" in meta:
+            return str(meta["filename_or_obj"])
+    return "<an input>"
+
+
+class SkipFailed(Compose):
+    """MONAI's ``Compose`` (same arguments) whose failure on a sample is one logged line naming the input and
+    the cause; the sample is passed on unchanged, and the run goes on. A ``Compose`` still, so that MONAI Label
+    (which filters ``SaveImaged`` out of a bundle's ``postprocessing.transforms``) and the bundle's
+    ``postprocessing`` property see the usual object. Attached to the evaluator (it is a handler too), it
+    logs how many inputs failed when the run ends; :meth:`exit_on_failure`, called after the run, ends the
+    process with status 1 where any failed, as scripts/segment.py does.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.failed: list[tuple[str, str]] = []
+
+    def __call__(self, data: Mapping[Hashable, object], *args, **kwargs) -> Mapping[Hashable, object]:
+        try:
+            return super().__call__(data, *args, **kwargs)
+        except Exception as error:  # any cause: it is named, and the other inputs still get their label maps
+            name = _input_name(data)
+            self.failed.append((name, explain(error).removeprefix(f"{name}: ")))
+            logger.error("failed: %s: %s", *self.failed[-1])
+            return data
+
+    def attach(self, engine: Engine) -> None:
+        engine.add_event_handler(Events.COMPLETED, self.summary)
+
+    def summary(self, engine: Engine) -> None:
+        if self.failed:
+            logger.error("%d of %d inputs failed (named above)", len(self.failed), engine.state.iteration)
+
+    def exit_on_failure(self) -> None:
+        # Not from the COMPLETED handler: ignite logs a traceback for any exception raised inside the run.
+        if self.failed:
+            raise SystemExit(1)
