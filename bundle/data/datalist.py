@@ -83,12 +83,17 @@ IMAGE_SUFFIXES = (".nii.gz", ".nii", ".png", ".bmp")
 
 
 def image_files(path: str | Path) -> list[dict[str, str]]:
-    """[{"image": file}] for one image file, or for every NIfTI/PNG/BMP image in a folder (sorted)."""
+    """[{"image": file}] for one image file, or for every NIfTI/PNG/BMP image in a folder (sorted).
+
+    Every entry named like an image is listed, also a folder, a dangling link or a link loop so named: the
+    loader then reports it by name (:class:`~bundle.data.validation.CheckedLoadImaged`) instead of it
+    vanishing from the run uncounted.
+    """
     path = Path(path)
     if path.is_file():
         files = [path]
     elif path.is_dir():
-        files = sorted(p for p in path.iterdir() if p.is_file() and p.name.lower().endswith(IMAGE_SUFFIXES))
+        files = sorted(p for p in path.iterdir() if p.name.lower().endswith(IMAGE_SUFFIXES))
     else:
         raise FileNotFoundError(f"input {path} does not exist")
     if not files:

@@ -6,6 +6,7 @@ not all zero, label classes, image/label shapes). Both sit in every transform ch
 ``bundle.data.transforms``; ``bundle.data.screening`` runs them over a datalist up front.
 """
 
+import errno
 import functools
 import math
 import os
@@ -104,6 +105,22 @@ def _check_voxels(path: str | Path, shape: Sequence[int], what: str) -> None:
         )
 
 
+def _not_a_file(path: Path) -> str:
+    """Why ``path``, which is not a readable regular file, cannot be loaded."""
+    if path.is_symlink():
+        try:
+            path.resolve(strict=True)
+        except RuntimeError:  # Python < 3.13 raises RuntimeError for a loop
+            return "is a link loop"
+        except OSError as error:  # FileNotFoundError for a dangling link, ELOOP for a loop
+            return (
+                "is a link loop" if error.errno == errno.ELOOP else f"is a link to a missing file ({os.readlink(path)})"
+            )
+    if path.is_dir():
+        return "is a folder, not an image file"
+    return "file does not exist"
+
+
 class CheckedLoadImaged(LoadImaged):
     """MONAI's ``LoadImaged`` (channel first, image only) whose failures are one :class:`InputError` each.
 
@@ -122,7 +139,7 @@ class CheckedLoadImaged(LoadImaged):
             if isinstance(path, str | Path) and not Path(path).is_file():
                 image = data.get("image")  # its file name: d["image"] may be loaded already
                 of = f" (the {key} of {image})" if key != "image" and isinstance(image, str | Path) else ""
-                raise InputError(path, f"file does not exist{of}")
+                raise InputError(path, f"{_not_a_file(Path(path))}{of}")
             shape = declared_shape(path) if isinstance(path, str | Path) else None
             if shape is not None:  # before any allocation: a 79-byte file may declare 1000^3 voxels
                 _check_voxels(path, shape, "header declares")

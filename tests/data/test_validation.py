@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from bundle.data.datalist import msd_datalist, wbc_datalist
+from bundle.data.datalist import image_files, msd_datalist, wbc_datalist
 from bundle.data.screening import screen, screened
 from bundle.data.transforms import preprocessing
 from bundle.data.validation import InputError, explain, max_voxels
@@ -176,3 +176,22 @@ def test_the_voxel_limit_is_set_by_the_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("SSHN_MAX_VOXELS", "lots")
     with pytest.raises(ValueError, match="SSHN_MAX_VOXELS must be a positive integer, got 'lots'"):
         max_voxels()
+
+
+def test_entries_named_like_images_that_are_not_files_are_each_reported(tmp_path):
+    items = wbc_datalist(make_wbc(tmp_path / "wbc", count=1))
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "dangling.png").symlink_to("nowhere.png")
+    (folder / "loop.png").symlink_to("loop.png")
+    (folder / "scans.nii.gz").mkdir()
+    (folder / "good.bmp").symlink_to(items[0]["image"])
+    listed = image_files(folder)
+    assert [Path(item["image"]).name for item in listed] == ["dangling.png", "good.bmp", "loop.png", "scans.nii.gz"]
+    good, failures = screen(listed, "wbc", spatial_dims=2, in_channels=3)
+    assert [Path(item["image"]).name for item in good] == ["good.bmp"]
+    assert failures == [
+        f"{folder / 'dangling.png'}: is a link to a missing file (nowhere.png)",
+        f"{folder / 'loop.png'}: is a link loop",
+        f"{folder / 'scans.nii.gz'}: is a folder, not an image file",
+    ]
