@@ -80,7 +80,9 @@ def explain(error: BaseException) -> str:
         # MONAI's SaveImage folds each writer's traceback into its message: the last line is the real cause
         # (a read-only folder, a full disk), where the first names only the file.
         return f"cannot write {text[0].split(' for ', 1)[-1].rstrip('.')}: {text[-1].strip()[:300]}"
-    return f"{type(innermost).__name__}: {text[0][:300] if text else ''}"
+    if isinstance(innermost, MemoryError):  # raised without a message by numpy and torch
+        return "MemoryError: not enough memory for this image (try --roi_size, sliding windows, or a smaller input)"
+    return f"{type(innermost).__name__}: {text[0][:300] if text else '(no message)'}"
 
 
 def declared_shape(path: str | Path) -> tuple[int, ...] | None:

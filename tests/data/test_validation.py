@@ -195,3 +195,18 @@ def test_entries_named_like_images_that_are_not_files_are_each_reported(tmp_path
         f"{folder / 'loop.png'}: is a link loop",
         f"{folder / 'scans.nii.gz'}: is a folder, not an image file",
     ]
+
+
+@pytest.mark.parametrize(
+    ("error", "line"),
+    [
+        (MemoryError(), "MemoryError: not enough memory for this image (try --roi_size"),
+        (ValueError("inner"), "ValueError: inner"),
+        (KeyError(), "KeyError: (no message)"),
+    ],
+)
+def test_explain_names_the_innermost_error_also_without_a_message(error, line):
+    assert explain(error).startswith(line)
+    wrapped = RuntimeError("applying transform")
+    wrapped.__cause__ = error
+    assert explain(wrapped).startswith(line)  # MONAI wraps a transform's error: the innermost is named
