@@ -7,6 +7,7 @@ Examples:
     python scripts/benchmark_speed.py accuracy --variant wbc --dataset_dir ../shared/data/wbc --phi 0.25
     python scripts/benchmark_speed.py sliding --shape "[1,1,160,192,160]" --rois "[[64,64,64],[96,96,96]]"
     python scripts/benchmark_speed.py registration --ckpt runs/registration/model.pt --grid_dir data/registration/2mm
+    python scripts/benchmark_speed.py segmenting --variant hippocampus --dataset_dir ../shared/data/hippocampus
     python scripts/benchmark_speed.py registration --ckpt runs/registration_3d/model.pt \
         --grid_dir data/registration/2mm --slices None
 training: for every dimension and batch size, the median step time of each network and its ratio to
@@ -19,6 +20,8 @@ sliding: whole-volume against sliding-window inference of a large synthetic volu
 (each setting in its own process) and the share of voxels whose label agrees with the whole volume's.
 registration: a trained registration network deployed at each phi (U-Net + warp, batch 1) against
 SimpleITK demons on the same test pairs, interleaved, with demons' time / the network's.
+segmenting: scripts/segment.py's whole path (read, preprocess, network, invert, write) on a split's images at
+each precision (fp32, auto: bundle.perf.precision), side by side: median seconds, speed-up, Dice against labels.
 All write their rows as JSON to --output.
 """
 
@@ -39,6 +42,7 @@ from bundle.nets.factory import build_network
 from bundle.perf.hardware import hardware
 from bundle.perf.inference_speed import FastNetwork, dice_by_variant, interleaved_latency_ms
 from bundle.perf.interleave import interleaved_runs
+from bundle.perf.segment_speed import segment_side_by_side
 from bundle.perf.sliding_window import measure_in_subprocess
 from bundle.perf.step_time import interleaved_step_ms
 from bundle.registration.baseline import demons
@@ -289,6 +293,31 @@ def registration(
     _write({"ckpt": ckpt, "grid_dir": grid_dir, **options, "rows": rows}, output)
 
 
+def segmenting(
+    variant: str = "hippocampus",
+    dataset_dir: str = "../shared/data/hippocampus",
+    split: str = "test",
+    phi: float = 0.5,
+    precisions: list[str] = ("fp32", "auto"),
+    rounds: int = 3,
+    output: str = "eval/benchmark_speed/segmenting.json",
+) -> None:
+    """scripts/segment.py's work on every image of ``split``, at each precision side by side: median seconds,
+    Dice against the labels, speed-up against the first precision."""
+    network, parser = load_bundle_network(variant)
+    dataset, size, channels, classes = (
+        parser.get_parsed_content(key) for key in ("dataset_name", "spatial_size", "in_channels", "num_classes")
+    )
+    items = load_split(dataset, dataset_dir, split)
+    rows = segment_side_by_side(network, items, dataset, size, channels, classes, phi, list(precisions), rounds)
+    for row in rows:
+        print(
+            f"{row['precision']:>14} (runs as {row['runs_as']}): {row['seconds']:.2f} s for {len(items)} images, "
+            f"{row['speedup']:.2f}x, Dice {row['mean_dice']:.4f}, calibration {row['calibration_s']:.1f} s"
+        )
+    _write({"variant": variant, "split": split, "phi": phi, "images": len(items), "rows": rows}, output)
+
+
 def _write(report: dict, output: str) -> None:
     report = {"hardware": hardware(), **report}
     Path(output).parent.mkdir(parents=True, exist_ok=True)
@@ -304,5 +333,6 @@ if __name__ == "__main__":
             "accuracy": accuracy,
             "sliding": sliding,
             "registration": registration,
+            "segmenting": segmenting,
         }
     )
