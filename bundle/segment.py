@@ -102,10 +102,12 @@ def make_inferer(
 
 @dataclass
 class SegmentationRun:
-    """What a folder run did: files written, and the files that failed with their reason."""
+    """What a folder run did: files written, the files that failed with their reason, and the written ones whose
+    label map is all background (often a sign of intensities or a voxel spacing far from the training data's)."""
 
     written: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
+    empty: list[str] = field(default_factory=list)
     seconds_per_image: float = 0.0
 
 
@@ -151,6 +153,8 @@ def segment(
             sample = pre({"image": file})
             with torch.no_grad():
                 sample["pred"] = inferer(sample["image"][None].to(device), deployed)[0].cpu()
+            if not sample["pred"].argmax(dim=0).any():
+                result.empty.append(file)
             post(sample)
             result.written.append(file)
         except Exception as error:  # a bad file is reported by name and the rest go on

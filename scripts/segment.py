@@ -91,6 +91,9 @@ def main(
     print(f"precision {precision}")
     run = segment(deployed, files, dataset, size, output_dir, device, channels, inferer)
     print(f"{len(run.written)} label maps in {output_dir}, {run.seconds_per_image * 1e3:.0f} ms per image")
+    for file in run.empty:
+        advice = "are its intensities and voxel spacing like the training data's?"
+        print(f"warning: {file}: the label map is all background ({advice})", file=sys.stderr)
     for file, reason in run.failed:
         print(f"failed: {file}: {reason}", file=sys.stderr)
     if run.failed:

@@ -1,5 +1,7 @@
 import json
 
+import nibabel as nib
+import numpy as np
 import pytest
 import torch
 from monai.inferers import SimpleInferer
@@ -7,7 +9,7 @@ from monai.inferers import SimpleInferer
 from bundle.data.transforms import label_map_name
 from bundle.nets import PhiUNet
 from bundle.perf.sliding_window import synthetic_volume
-from bundle.segment import check_outputs, choose_phi, make_inferer
+from bundle.segment import check_outputs, choose_phi, make_inferer, segment
 
 
 @pytest.fixture
@@ -111,3 +113,19 @@ def test_an_output_folder_holding_inputs_or_two_inputs_with_one_label_map_are_re
     (inputs / "link.nii.gz").symlink_to(tmp_path / "elsewhere.nii.gz")
     with pytest.raises(ValueError, match=r"holds the input .*link\.nii\.gz"):
         check_outputs([str(inputs / "link.nii.gz")], inputs, "hippocampus")
+
+
+class _Background(torch.nn.Module):
+    """Logits that pick the background everywhere (as an image far from the training data's may)."""
+
+    def forward(self, x):
+        logits = torch.zeros(x.shape[0], 3, *x.shape[2:])
+        logits[:, 0] = 1.0
+        return logits
+
+
+def test_an_all_background_label_map_is_written_and_flagged(tmp_path):
+    path = tmp_path / "scan.nii.gz"
+    nib.save(nib.Nifti1Image(np.random.default_rng(0).random((9, 10, 8), np.float32), np.eye(4)), path)
+    run = segment(_Background(), [str(path)], "hippocampus", [8, 8, 8], tmp_path / "out")
+    assert run.written == [str(path)] and run.empty == [str(path)] and not run.failed
