@@ -34,6 +34,7 @@ import numpy as np
 import torch
 from monai.data import DataLoader, Dataset
 
+from bundle.benchmark.segment_speed import segment_side_by_side
 from bundle.data.datalist import load_split
 from bundle.data.transforms import preprocessing
 from bundle.export import deployed_network
@@ -42,7 +43,6 @@ from bundle.nets.factory import build_network
 from bundle.perf.hardware import hardware
 from bundle.perf.inference_speed import FastNetwork, dice_by_variant, interleaved_latency_ms
 from bundle.perf.interleave import interleaved_runs
-from bundle.perf.segment_speed import segment_side_by_side
 from bundle.perf.sliding_window import measure_in_subprocess
 from bundle.perf.step_time import interleaved_step_ms
 from bundle.registration.baseline import demons

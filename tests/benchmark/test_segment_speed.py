@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
+from bundle.benchmark.segment_speed import mean_dice, segment_side_by_side
 from bundle.nets.factory import build_network
-from bundle.perf.segment_speed import mean_dice, segment_side_by_side
 from tests.data.test_transforms import make_msd
 
 
