@@ -35,6 +35,7 @@ import torch
 from monai.data import DataLoader, Dataset
 
 from bundle.benchmark.segment_speed import segment_side_by_side
+from bundle.benchmark.sliding_window import measure_in_subprocess
 from bundle.data.datalist import load_split
 from bundle.data.transforms import preprocessing
 from bundle.export import deployed_network
@@ -43,7 +44,6 @@ from bundle.nets.factory import build_network
 from bundle.perf.hardware import hardware
 from bundle.perf.inference_speed import FastNetwork, dice_by_variant, interleaved_latency_ms
 from bundle.perf.interleave import interleaved_runs
-from bundle.perf.sliding_window import measure_in_subprocess
 from bundle.perf.step_time import interleaved_step_ms
 from bundle.registration.baseline import demons
 from bundle.registration.data import PairDataset, label_ids, split_subjects
@@ -200,7 +200,7 @@ def sliding(
     """Whole-volume inference against sliding windows of each roi in ``rois`` on one synthetic volume of
     ``shape`` (N, C, *spatial), with the shipped weights of ``variant`` at ``phi``, on CPU.
 
-    Each setting runs in a fresh process (``bundle.perf.sliding_window``): the median of ``repeats``
+    Each setting runs in a fresh process (``bundle.benchmark.sliding_window``): the median of ``repeats``
     passes after one warm-up, the resident memory before the first pass and the process's peak; the
     ratios are against the whole volume's time and its memory increase over the baseline.
     """

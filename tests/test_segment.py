@@ -6,9 +6,9 @@ import pytest
 import torch
 from monai.inferers import SimpleInferer
 
+from bundle.benchmark.sliding_window import synthetic_volume
 from bundle.data.transforms import label_map_name
 from bundle.nets import PhiUNet
-from bundle.perf.sliding_window import synthetic_volume
 from bundle.segment import check_outputs, choose_phi, make_inferer, segment
 
 

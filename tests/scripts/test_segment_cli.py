@@ -7,8 +7,8 @@ import numpy as np
 import torch
 from monai.bundle import ConfigParser
 
+from bundle.benchmark.sliding_window import synthetic_volume
 from bundle.export import export_torchscript
-from bundle.perf.sliding_window import synthetic_volume
 
 ROOT = Path(__file__).resolve().parents[2]
 

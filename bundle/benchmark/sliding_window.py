@@ -2,7 +2,7 @@
 
 Peak memory is the process's peak resident set (``resource.getrusage(...).ru_maxrss``): torch's CPU
 allocator is invisible to ``tracemalloc``, and a peak can only go up within a process, so every
-setting runs in its own interpreter (``python -m bundle.perf.sliding_window SETTING_JSON``).
+setting runs in its own interpreter (``python -m bundle.benchmark.sliding_window SETTING_JSON``).
 """
 
 import json
@@ -74,7 +74,7 @@ def run_setting(setting: dict) -> dict:
 def measure_in_subprocess(setting: dict, timeout_s: float = 1800) -> dict:
     """:func:`run_setting` in a fresh Python process (same environment, e.g. OMP_NUM_THREADS), so that
     its peak memory is its own; raises RuntimeError with the child's last output if it fails."""
-    command = [sys.executable, "-m", "bundle.perf.sliding_window", json.dumps(setting)]
+    command = [sys.executable, "-m", "bundle.benchmark.sliding_window", json.dumps(setting)]
     result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=timeout_s)
     if result.returncode != 0:
         raise RuntimeError(f"setting {setting} failed (exit {result.returncode}): {result.stderr[-2000:]}")

@@ -1,7 +1,7 @@
 import numpy as np
 import torch
 
-from bundle.perf.sliding_window import measure_in_subprocess, synthetic_volume
+from bundle.benchmark.sliding_window import measure_in_subprocess, synthetic_volume
 
 
 def test_synthetic_volume_is_smooth_and_z_scored():
