@@ -44,6 +44,12 @@ def _dice_of_folder(output: Path, items: Sequence[dict], dataset: str, num_class
     return float(np.mean(scores))
 
 
+def _link(image: str, folder: Path, number: int) -> str:
+    link = folder / f"{number:04d}_{Path(image).name}"
+    link.symlink_to(Path(image).resolve())
+    return str(link)
+
+
 def segment_side_by_side(
     network: nn.Module,
     items: Sequence[dict],
@@ -67,9 +73,12 @@ def segment_side_by_side(
         ready[precision] = with_precision(deployed, precision, shape)
         rows.append({"precision": precision, "runs_as": ready[precision][1], "calibration_s": 0.0})
         rows[-1]["calibration_s"] = time.perf_counter() - start
-    files, order = [item["image"] for item in items], list(precisions)
-    seconds: dict[str, list[float]] = {precision: [] for precision in precisions}
+    order, seconds = list(precisions), {precision: [] for precision in precisions}
     with tempfile.TemporaryDirectory() as folder:
+        # Inputs as numbered links: a split may hold one name twice (WBC's two source folders both have 062.bmp).
+        (Path(folder) / "in").mkdir()
+        items = [{**item, "image": _link(item["image"], Path(folder) / "in", i)} for i, item in enumerate(items)]
+        files = [item["image"] for item in items]
         for round_ in range(rounds):
             for precision in order[round_ % len(order) :] + order[: round_ % len(order)]:
                 output = Path(folder) / precision

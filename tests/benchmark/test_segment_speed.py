@@ -21,10 +21,10 @@ def test_mean_dice(prediction, label, expected):
 
 
 def test_every_precision_segments_every_image_and_is_scored(tmp_path):
-    root = make_msd(tmp_path / "msd", shapes=[(13, 12, 11), (12, 14, 9)])
+    roots = [make_msd(tmp_path / source, shapes=[(13, 12, 11)]) for source in ("a", "b")]
+    # one file name in two folders, as WBC's test split has
     items = [
-        {"image": str(root / "imagesTr" / name), "label": str(root / "labelsTr" / name)}
-        for name in ("case_0.nii.gz", "case_1.nii.gz")
+        {"image": str(r / "imagesTr" / "case_0.nii.gz"), "label": str(r / "labelsTr" / "case_0.nii.gz")} for r in roots
     ]
     network = build_network("sshn", 3, 1, 3, features=4, levels=3, hidden=[4, 8]).eval()
     rows = segment_side_by_side(network, items, "hippocampus", [12, 12, 12], 1, 3, 0.25, ("fp32", "bf16"), rounds=2)
