@@ -2,6 +2,7 @@
 
 from torch import nn
 
+from bundle.data.validation import exit_on_bad_input
 from bundle.nets.sshn import SSHN
 
 
@@ -29,3 +30,7 @@ def param_groups(network: nn.Module, lr: float, head_lr_scale: float = 1.0) -> l
     head_ids = {id(p) for p in head}
     body = [p for p in network.parameters() if id(p) not in head_ids]
     return [{"params": body, "lr": lr}, {"params": head, "lr": lr * head_lr_scale}]
+
+
+# For the configs: a refused setting (head_lr_scale for a network without a hypernetwork) is one line, exit 2.
+checked_param_groups = exit_on_bad_input(param_groups)

@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from bundle.engine.param_groups import param_groups
+from bundle.engine.param_groups import checked_param_groups, param_groups
 from bundle.nets.factory import build_network
 from bundle.registration.network import build_registration_network
 
@@ -34,3 +34,12 @@ def test_other_networks_are_one_group_and_refuse_a_head_scale(method):
 def test_head_scale_must_be_positive():
     with pytest.raises(ValueError, match="head_lr_scale must be > 0"):
         param_groups(build_network("sshn", 2, 1, 3, features=4, levels=3), 1e-3, head_lr_scale=0.0)
+
+
+def test_the_configs_get_a_refused_head_scale_as_one_line_and_exit_2(capsys):
+    with pytest.raises(SystemExit) as stop:
+        checked_param_groups(build_network("fixed", 2, 1, 3, features=4, levels=3), 1e-3, head_lr_scale=0.1)
+    assert stop.value.code == 2
+    assert capsys.readouterr().err.strip() == (
+        "error: ValueError: head_lr_scale applies to the SSHN's hypernetwork only, got 0.1 for another network"
+    )
