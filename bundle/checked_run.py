@@ -16,9 +16,8 @@ from bundle.data.validation import InputError, explain
 from bundle.nets.blocks import BLOCK_KINDS
 from bundle.nets.factory import ARCHITECTURES, METHODS
 from bundle.nets.hypernet import INITS
+from bundle.paths import CONFIGS, ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
-CONFIGS = ROOT / "configs"
 EXPRESSION_PREFIXES = ("$", "@", "%")
 
 

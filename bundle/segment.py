@@ -19,12 +19,11 @@ from bundle.data.validation import explain
 from bundle.export import load_weights
 from bundle.nets.resize import check_phi
 from bundle.pareto.select import select_phi
+from bundle.paths import CONFIGS, MODELS
 from bundle.perf.local_latency import LatencyHere
 
-ROOT = Path(__file__).resolve().parents[1]
-CONFIGS = ROOT / "configs"
 VARIANTS = {"hippocampus": [], "wbc": ["wbc.json"]}
-SHIPPED_WEIGHTS = {"hippocampus": ROOT / "models" / "model.pt", "wbc": ROOT / "models" / "wbc" / "model.pt"}
+SHIPPED_WEIGHTS = {"hippocampus": MODELS / "model.pt", "wbc": MODELS / "wbc" / "model.pt"}
 
 
 def choose_phi(

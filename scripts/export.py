@@ -14,7 +14,8 @@ import sys
 import fire
 
 from bundle.export import export_onnx, export_torchscript
-from bundle.segment import CONFIGS, choose_phi, load_bundle_network
+from bundle.paths import CONFIGS
+from bundle.segment import choose_phi, load_bundle_network
 
 
 def main(

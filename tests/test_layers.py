@@ -7,6 +7,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "bundle"
 LAYERS = [
+    "paths",
     "io",
     "nets",
     "flops",

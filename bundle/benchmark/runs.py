@@ -22,9 +22,9 @@ from tqdm import tqdm
 
 from bundle.benchmark.profiles import Profile
 from bundle.benchmark.tasks import get_task
-from bundle.benchmark.tasks.base import CONFIGS
 from bundle.export import load_weights
 from bundle.io import write_atomically
+from bundle.paths import CONFIGS
 
 
 @dataclass(frozen=True)

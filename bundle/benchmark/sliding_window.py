@@ -18,7 +18,7 @@ import numpy as np
 import torch
 from torch import nn
 
-ROOT = Path(__file__).resolve().parents[2]
+from bundle.paths import ROOT
 
 
 def _resident_mib() -> float:

@@ -22,10 +22,11 @@ from bundle.benchmark.report import write_report
 from bundle.benchmark.runs import RunSpec, finished_results, run_all, trained_run
 from bundle.benchmark.tables import dice_table, time_table
 from bundle.benchmark.tasks import get_task
-from bundle.benchmark.tasks.base import PARTS, ROOT
+from bundle.benchmark.tasks.base import PARTS
 from bundle.checked_run import as_flag
 from bundle.io import write_atomically
 from bundle.nets.adaptation import median_weight_change
+from bundle.paths import ROOT
 
 
 class Benchmark:

@@ -12,11 +12,10 @@ from bundle.checked_run import checked_overrides
 from bundle.data.validation import CheckedLoadImaged, check_image
 from bundle.export import load_weights
 from bundle.io import replace_atomically
+from bundle.paths import CONFIGS
 from bundle.registration.mindboggle import scale_intensity
 from bundle.registration.network import RegistrationNet
 from bundle.registration.warp import warp
-
-CONFIGS = Path(__file__).resolve().parents[2] / "configs"
 
 
 def load_registration_network(ckpt: str | Path, overrides: dict | None = None, device: str = "cpu") -> RegistrationNet:

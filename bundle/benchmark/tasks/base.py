@@ -7,16 +7,14 @@ name, instead of being tested for all over the benchmark.
 
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from pathlib import Path
 
 from monai.bundle import ConfigParser
 from torch import nn
 
 from bundle.benchmark.profiles import Profile
 from bundle.nets.conditioned import PhiConditionedUNet
+from bundle.paths import CONFIGS
 
-ROOT = Path(__file__).resolve().parents[3]
-CONFIGS = ROOT / "configs"
 PARTS = ("lr", "methods", "prior_width", "transfer", "variation", "per_level", "ablation")
 
 

@@ -8,8 +8,9 @@ import numpy as np
 from monai.bundle import ConfigParser
 
 from bundle.benchmark.profiles import Profile
-from bundle.benchmark.tasks.base import PARTS, ROOT, Task
+from bundle.benchmark.tasks.base import PARTS, Task
 from bundle.nets.conditioned import PhiConditionedUNet
+from bundle.paths import ROOT
 from bundle.registration.data import CORONAL_AXIS, grid_subjects
 from bundle.registration.mindboggle import GRIDS, prepare
 from bundle.registration.network import RegistrationNet
