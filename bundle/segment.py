@@ -14,16 +14,14 @@ from torch import nn
 from tqdm import tqdm
 
 from bundle.data.datalist import image_files
+from bundle.data.datasets import get_variant
 from bundle.data.transforms import inference_postprocessing, label_map_name, preprocessing
 from bundle.data.validation import explain
 from bundle.export import load_weights
 from bundle.nets.resize import check_phi
 from bundle.pareto.select import select_phi
-from bundle.paths import CONFIGS, MODELS
+from bundle.paths import CONFIGS
 from bundle.perf.local_latency import LatencyHere
-
-VARIANTS = {"hippocampus": [], "wbc": ["wbc.json"]}
-SHIPPED_WEIGHTS = {"hippocampus": MODELS / "model.pt", "wbc": MODELS / "wbc" / "model.pt"}
 
 
 def choose_phi(
@@ -117,11 +115,10 @@ def load_bundle_network(
 
     ``ckpt``: a checkpoint of that variant's architecture; None takes the shipped weights.
     """
-    if variant not in VARIANTS:
-        raise ValueError(f"variant must be one of {sorted(VARIANTS)}, got {variant!r}")
+    dataset = get_variant(variant)
     parser = ConfigParser()
-    parser.read_config([str(CONFIGS / name) for name in ["inference.json", *VARIANTS[variant]]])
-    weights = SHIPPED_WEIGHTS[variant] if ckpt is None else ckpt
+    parser.read_config([str(CONFIGS / name) for name in ["inference.json", *dataset.overlays]])
+    weights = dataset.shipped_weights if ckpt is None else ckpt
     return load_weights(parser.get_parsed_content("network_def"), weights, device), parser
 
 

@@ -36,7 +36,7 @@ from monai.data import DataLoader, Dataset
 
 from bundle.benchmark.segment_speed import segment_side_by_side
 from bundle.benchmark.sliding_window import measure_in_subprocess
-from bundle.data.datalist import load_split
+from bundle.data.datasets import load_split
 from bundle.data.transforms import preprocessing
 from bundle.export import deployed_network
 from bundle.flops import count_flops

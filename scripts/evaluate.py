@@ -12,7 +12,7 @@ import sys
 import fire
 
 from bundle.checked_run import run_checked
-from bundle.segment import SHIPPED_WEIGHTS, VARIANTS
+from bundle.data.datasets import get_variant
 
 
 def main(
@@ -28,11 +28,13 @@ def main(
     """Run configs/evaluate.json on ``split`` ("test", or "all" for every image of ``dataset_dir``);
     ``ckpt_dir`` holds model.pt of ``method``'s architecture (default: the variant's shipped weights, models/ or
     models/wbc; a training run writes runs/<dataset>/model.pt). Other None values keep the config's default."""
-    if variant not in VARIANTS:
-        print(f"error: --variant must be one of {sorted(VARIANTS)}, got {variant!r}", file=sys.stderr)
+    try:
+        dataset = get_variant(variant)
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
         sys.exit(2)
-    configs = ["train.json", *VARIANTS[variant], "evaluate.json"]
-    ckpt_dir = ckpt_dir or str(SHIPPED_WEIGHTS[variant].parent)
+    configs = ["train.json", *dataset.overlays, "evaluate.json"]
+    ckpt_dir = ckpt_dir or str(dataset.shipped_weights.parent)
     overrides = {"dataset_dir": dataset_dir, "ckpt_dir": ckpt_dir, "eval_dir": eval_dir, "eval_split": split}
     overrides |= {"val_phis": val_phis, "method": method, "device": device, "num_workers": 0}
     sys.exit(run_checked("evaluating", configs, flags={"eval_split": "split"}, **overrides))

@@ -12,7 +12,7 @@ import sys
 import fire
 
 from bundle.checked_run import run_checked
-from bundle.segment import SHIPPED_WEIGHTS, VARIANTS
+from bundle.data.datasets import get_variant
 
 
 def main(
@@ -35,15 +35,17 @@ def main(
     Values are checked before they reach the config parser (see bundle/checked_run.py); exit status 0 done,
     1 a bad input met while running, 2 a refused value.
     """
-    if variant not in VARIANTS:
-        print(f"error: --variant must be one of {sorted(VARIANTS)}, got {variant!r}", file=sys.stderr)
+    try:
+        dataset = get_variant(variant)
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
         sys.exit(2)
     status = run_checked(
         "sweeping",
-        ["train.json", *VARIANTS[variant], "sweep.json"],
+        ["train.json", *dataset.overlays, "sweep.json"],
         flags={"sweep_dir": "output_dir", "sweep_split": "split"},
         dataset_dir=dataset_dir,
-        ckpt_dir=ckpt_dir or str(SHIPPED_WEIGHTS[variant].parent),
+        ckpt_dir=ckpt_dir or str(dataset.shipped_weights.parent),
         sweep_dir=output_dir,
         sweep_split=split,
         phi_start=phi_start,

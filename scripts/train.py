@@ -13,7 +13,7 @@ import sys
 import fire
 
 from bundle.checked_run import as_flag, run_checked
-from bundle.segment import VARIANTS
+from bundle.data.datasets import get_variant
 
 
 def main(
@@ -46,13 +46,12 @@ def main(
     ``hypernet_init``: "kaiming" (the paper's, the default) or "tied" (the phi-blind ablation).
     """
     try:
-        if variant not in VARIANTS:
-            raise ValueError(f"--variant must be one of {sorted(VARIANTS)}, got {variant!r}")
+        dataset = get_variant(variant)
         cpu, multi_gpu = as_flag("cpu", cpu), as_flag("multi_gpu", multi_gpu)
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         sys.exit(2)
-    configs = ["train.json", *VARIANTS[variant], *(["cpu.json"] if cpu else [])]
+    configs = ["train.json", *dataset.overlays, *(["cpu.json"] if cpu else [])]
     configs += ["multi_gpu_train.json"] if multi_gpu else []
     overrides = {"dataset_dir": dataset_dir, "ckpt_dir": ckpt_dir, "output_dir": output_dir, "resume": resume}
     overrides |= {"method": method, "architecture": architecture, "block": block}

@@ -50,9 +50,6 @@ def msd_datalist(root: str | Path) -> list[dict[str, str]]:
     )
 
 
-DATALISTS = {"wbc": wbc_datalist, "hippocampus": msd_datalist, "msd": msd_datalist}
-
-
 def split_datalist(items: list[dict], split: str, seed: int = 0) -> list[dict]:
     """The ``split`` part of ``items`` after a shuffle seeded by ``seed`` (64/16/20 %), or "all" of them.
 
@@ -70,13 +67,6 @@ def split_datalist(items: list[dict], split: str, seed: int = 0) -> list[dict]:
     bounds = {"train": (0, n_train), "validation": (n_train, n_train + n_val), "test": (n_train + n_val, None)}
     start, stop = bounds[split]
     return shuffled[start:stop]
-
-
-def load_split(dataset: str, root: str | Path, split: str, seed: int = 0) -> list[dict[str, str]]:
-    """The ``split`` of dataset ``dataset`` ("wbc", "hippocampus" or any "msd" task) found in ``root``."""
-    if dataset not in DATALISTS:
-        raise ValueError(f"dataset must be one of {sorted(DATALISTS)}, got {dataset!r}")
-    return split_datalist(DATALISTS[dataset](root), split, seed)
 
 
 IMAGE_SUFFIXES = (".nii.gz", ".nii", ".png", ".bmp")

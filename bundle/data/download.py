@@ -35,13 +35,13 @@ from monai.apps.datasets import DecathlonDataset
 from monai.apps.utils import HashCheckError, download_and_extract, extractall
 from tqdm import tqdm
 
+from bundle.data.datasets import get_dataset
 from bundle.data.validation import InputError, exit_on_bad_input
 
 WBC_COMMIT = "56e0b0aac0f6111b05c5699e2d8e97911a9611fe"
 WBC_SOURCE = f"https://raw.githubusercontent.com/zxaoyou/segmentation_WBC/{WBC_COMMIT}"
 WBC_MANIFEST = Path(__file__).with_name("wbc_manifest.csv")
 MANIFEST_COLUMNS = ["path", "source_path", "sha256"]
-DATASETS = ("wbc", "hippocampus")
 TIMEOUT_S = 60  # per request: long enough for a slow mirror, short enough that a dead one fails visibly
 
 
@@ -105,7 +105,8 @@ def ensure_dataset(
     """Return ``root`` as is when it already holds dataset ``name`` in the bundle layout, else fetch it there.
 
     Args:
-        name: "wbc" or "hippocampus" (MSD Task04).
+        name: "wbc" or "hippocampus" (MSD Task04), fetched where absent; any other registered dataset
+            (``bundle.data.datasets``) must already be in ``root``.
         root: the dataset's folder.
         mirror: for "wbc" a mirror of the bundle layout (see ``fetch_wbc``); for "hippocampus" a URL or path of
             the Task04 tar (see ``fetch_msd``).
@@ -118,7 +119,9 @@ def ensure_dataset(
         if any((root / "imagesTr").glob("*.nii.gz")):
             return root
         return fetch_msd(root, "Task04_Hippocampus", url=mirror, md5=mirror_md5)
-    raise ValueError(f"unknown dataset {name!r}; expected one of {', '.join(DATASETS)}")
+    # A registered dataset without a download: its files must be there (the datalist's error names the layout).
+    get_dataset(name).datalist(root)
+    return root
 
 
 @exit_on_bad_input

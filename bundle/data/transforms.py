@@ -33,11 +33,11 @@ from monai.transforms import (
 )
 
 from bundle.data.atomic_writers import AtomicNibabelWriter, AtomicPILWriter
+from bundle.data.datasets import get_dataset
 from bundle.data.skip_failed import SkipFailed
 from bundle.data.validation import CheckedLoadImaged, CheckResampledSized, CheckSampled
 
 STAGES = ("train", "eval", "infer")
-FAMILIES = {"wbc": "wbc", "hippocampus": "msd", "msd": "msd"}
 
 
 def wbc_labels(mask: torch.Tensor) -> torch.Tensor:
@@ -65,9 +65,7 @@ class PathKeepingSpacingd(Spacingd):
 
 
 def _family(dataset: str) -> str:
-    if dataset not in FAMILIES:
-        raise ValueError(f"dataset must be one of {sorted(FAMILIES)}, got {dataset!r}")
-    return FAMILIES[dataset]
+    return get_dataset(dataset).family
 
 
 def checked_loading(

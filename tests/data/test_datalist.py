@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from bundle.data.datalist import image_files, load_split, msd_datalist, split_datalist, wbc_datalist
+from bundle.data.datalist import image_files, msd_datalist, split_datalist, wbc_datalist
+from bundle.data.datasets import load_split
 from bundle.data.screening import screen
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data"

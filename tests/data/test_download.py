@@ -25,6 +25,7 @@ from bundle.data.download import (
     fetch_msd,
     fetch_wbc,
 )
+from tests.data.test_transforms import make_msd
 
 SHARED = (Path(__file__).parents[2] / ".." / "shared" / "data").resolve()
 SCRIPT = Path(__file__).parents[2] / "scripts" / "download.py"
@@ -289,9 +290,12 @@ def test_ensure_dataset_returns_existing_folders_without_fetching(tmp_path: Path
         ensure_dataset("hippocampus", tmp_path / "h", mirror=f"{unused_url}/t.tar", mirror_md5="0" * 32)
 
 
-def test_ensure_dataset_unknown_name() -> None:
-    with pytest.raises(ValueError, match="unknown dataset 'oasis'; expected one of wbc, hippocampus"):
+def test_ensure_dataset_unknown_name_and_a_dataset_without_download(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match=r"dataset must be one of \['hippocampus', 'msd', 'wbc'\], got 'oasis'"):
         ensure_dataset("oasis", "anywhere")
+    with pytest.raises(FileNotFoundError, match=r"dataset folder .*absent does not exist \(expected imagesTr"):
+        ensure_dataset("msd", tmp_path / "absent")  # no download: the files must be there
+    assert ensure_dataset("msd", make_msd(tmp_path / "task")) == tmp_path / "task"
 
 
 def test_script_reports_an_error_as_one_line(tmp_path: Path) -> None:

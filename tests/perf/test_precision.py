@@ -4,7 +4,7 @@ import pytest
 import torch
 
 import bundle.perf.precision as precision
-from bundle.data.datalist import load_split
+from bundle.data.datasets import load_split
 from bundle.data.transforms import preprocessing
 from bundle.export import deployed_network
 from bundle.nets import PhiUNet

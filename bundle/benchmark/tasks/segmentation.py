@@ -14,7 +14,7 @@ from bundle.pareto.sweep import segment_dice
 
 
 class SegmentationTask(Task):
-    """A dataset of ``configs/train.json`` with its override files (``bundle.segment.VARIANTS``)."""
+    """A dataset of ``configs/train.json`` with its override files (``bundle.data.datasets``)."""
 
     metric = (
         "every number is mean foreground Dice on the test split, x100, mean ± std over seeds where there are "
@@ -40,7 +40,7 @@ class SegmentationTask(Task):
     def test_split(self, parser: ConfigParser) -> tuple[list, list[int], int]:
         # The test split through the validation chain (the same preprocessing), one image per batch.
         parser["validate#dataset#data"] = (
-            "$screening.screened(datalist.load_split(@dataset_name, @data_root, 'test', @split_seed),"
+            "$screening.screened(datasets.load_split(@dataset_name, @data_root, 'test', @split_seed),"
             " @dataset_name, @spatial_dims, @in_channels, @num_classes)"
         )
         data = list(parser.get_parsed_content("validate#dataloader"))

@@ -1,0 +1,65 @@
+"""The segmentation datasets the bundle knows, in one registry: every other module reads them from here.
+
+Adding a dataset (docs/design.md, "Adding a dataset"): a datalist function for its file layout in
+``bundle/data/datalist.py`` (or an existing one), a config overlay ``configs/<name>.json`` (dataset_name,
+spatial_dims, in_channels, labels, spatial_size, features, models_dir), and one entry below.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from bundle.data.datalist import msd_datalist, split_datalist, wbc_datalist
+from bundle.paths import MODELS
+
+
+@dataclass(frozen=True)
+class SegmentationDataset:
+    """What the bundle needs to know of one segmentation dataset.
+
+    Args:
+        name: the config's ``dataset_name`` and the scripts' ``--variant``.
+        family: the transform chain (``bundle.data.transforms``): "wbc" (2D RGB BMP/PNG images, masks of
+            0 / 128 / 255, label maps written as PNG) or "msd" (NIfTI volumes resampled to 1 mm).
+        datalist: root folder -> [{"image", "label"}] in the dataset's published layout.
+        overlays: config files layered on ``train.json`` / ``inference.json`` (names in ``configs/``).
+        shipped_weights: the trained model under ``models/``, or None where none ships.
+    """
+
+    name: str
+    family: str
+    datalist: Callable[[str | Path], list[dict[str, str]]]
+    overlays: tuple[str, ...] = ()
+    shipped_weights: Path | None = None
+
+
+DATASETS = {
+    dataset.name: dataset
+    for dataset in (
+        SegmentationDataset("hippocampus", "msd", msd_datalist, (), MODELS / "model.pt"),
+        SegmentationDataset("wbc", "wbc", wbc_datalist, ("wbc.json",), MODELS / "wbc" / "model.pt"),
+        # Any other Medical Segmentation Decathlon task in its layout, with the hippocampus configs' settings.
+        SegmentationDataset("msd", "msd", msd_datalist),
+    )
+}
+# The datasets with shipped weights: the scripts' --variant choices.
+VARIANTS = tuple(name for name, dataset in DATASETS.items() if dataset.shipped_weights is not None)
+
+
+def get_dataset(name: str) -> SegmentationDataset:
+    """The registered dataset ``name``; a ValueError naming the known ones otherwise."""
+    if name not in DATASETS:
+        raise ValueError(f"dataset must be one of {sorted(DATASETS)}, got {name!r}")
+    return DATASETS[name]
+
+
+def get_variant(name: str) -> SegmentationDataset:
+    """The dataset ``name`` of a script's ``--variant``: one with shipped weights."""
+    if name not in VARIANTS:
+        raise ValueError(f"--variant must be one of {sorted(VARIANTS)}, got {name!r}")
+    return DATASETS[name]
+
+
+def load_split(dataset: str, root: str | Path, split: str, seed: int = 0) -> list[dict[str, str]]:
+    """The ``split`` (``bundle.data.datalist.SPLITS``) of the registered ``dataset`` found in ``root``."""
+    return split_datalist(get_dataset(dataset).datalist(root), split, seed)
