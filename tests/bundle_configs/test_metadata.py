@@ -15,3 +15,9 @@ def test_inference_defaults_agree_with_the_metadata():
     for key in ("features", "levels", "hidden", "block", "per_level", "spatial_dims", "in_channels"):
         assert inference[key] == train[key], key
     assert meta["version"] in meta["changelog"]
+
+
+def test_the_bundle_and_the_package_share_one_version():
+    meta = json.loads((CONFIGS / "metadata.json").read_text())
+    pyproject = (CONFIGS.parent / "pyproject.toml").read_text()
+    assert f'version = "{meta["version"]}"' in pyproject
