@@ -15,7 +15,8 @@ from tqdm import tqdm
 
 from bundle.data.datalist import image_files
 from bundle.data.datasets import get_variant
-from bundle.data.transforms import inference_postprocessing, label_map_name, preprocessing
+from bundle.data.outputs import check_outputs
+from bundle.data.transforms import inference_postprocessing, preprocessing
 from bundle.data.validation import explain
 from bundle.export import load_weights
 from bundle.nets.resize import check_phi
@@ -157,25 +158,6 @@ def segment(
             result.failed.append((file, explain(error).removeprefix(f"{file}: ")))
     result.seconds_per_image = (time.perf_counter() - start) / max(1, len(result.written))
     return result
-
-
-def check_outputs(files: Sequence[str], output_dir: str | Path, dataset: str) -> None:
-    """Refuse, before any work, a run that would overwrite an input or write two label maps to one file.
-
-    The output folder must not hold any of the inputs (a rerun would segment the label maps too, and
-    ``scan_seg.nii.gz`` would be overwritten by the label map of ``scan.nii.gz``), and no two inputs may
-    share a label map's name (``a.nii`` and ``a.nii.gz`` both give ``a_seg.nii.gz``).
-    """
-    output = Path(output_dir).resolve()
-    owners: dict[Path, str] = {}
-    for file in files:
-        # The link's own folder, not its target's: a link to an image elsewhere still sits among the outputs.
-        if Path(file).absolute().parent.resolve() == output:
-            raise ValueError(f"output folder {output_dir} holds the input {file}: write label maps to another folder")
-        target = output / label_map_name(file, dataset)
-        if target in owners:
-            raise ValueError(f"{owners[target]} and {file} would both be written to {target}: rename one")
-        owners[target] = file
 
 
 def input_files(path: str | Path) -> list[str]:

@@ -14,10 +14,11 @@ import sys
 
 import fire
 
+from bundle.data.outputs import check_outputs
 from bundle.export import deployed_network, load_exported
 from bundle.perf.local_latency import LatencyHere
 from bundle.perf.precision import with_precision
-from bundle.segment import check_outputs, choose_phi, input_files, load_bundle_network, make_inferer, segment
+from bundle.segment import choose_phi, input_files, load_bundle_network, make_inferer, segment
 
 
 def _exported(ckpt: str, phi: float | None, budgets: list, device: str) -> tuple:

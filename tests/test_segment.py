@@ -9,7 +9,7 @@ from monai.inferers import SimpleInferer
 from bundle.benchmark.sliding_window import synthetic_volume
 from bundle.data.transforms import label_map_name
 from bundle.nets import PhiUNet
-from bundle.segment import check_outputs, choose_phi, make_inferer, segment
+from bundle.segment import choose_phi, make_inferer, segment
 
 
 @pytest.fixture
@@ -98,21 +98,6 @@ def test_a_bad_window_is_one_clear_error(roi, overlap, message):
 )
 def test_label_map_names(image, dataset, expected):
     assert label_map_name(image, dataset) == expected
-
-
-def test_an_output_folder_holding_inputs_or_two_inputs_with_one_label_map_are_refused(tmp_path):
-    inputs = tmp_path / "in"
-    inputs.mkdir()
-    scan, seg = str(inputs / "scan.nii.gz"), str(inputs / "scan_seg.nii.gz")
-    with pytest.raises(ValueError, match=r"holds the input .*scan\.nii\.gz: write label maps to another folder"):
-        check_outputs([scan, seg], inputs, "hippocampus")
-    with pytest.raises(ValueError, match=r"a\.nii and .*a\.nii\.gz would both be written to .*a_seg\.nii\.gz"):
-        check_outputs([str(inputs / "a.nii"), str(inputs / "a.nii.gz")], tmp_path / "out", "hippocampus")
-    check_outputs([scan, seg], tmp_path / "out", "hippocampus")  # scan_seg_seg.nii.gz: no clash
-    (tmp_path / "elsewhere.nii.gz").touch()
-    (inputs / "link.nii.gz").symlink_to(tmp_path / "elsewhere.nii.gz")
-    with pytest.raises(ValueError, match=r"holds the input .*link\.nii\.gz"):
-        check_outputs([str(inputs / "link.nii.gz")], inputs, "hippocampus")
 
 
 class _Background(torch.nn.Module):

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from monai.transforms import Compose
 
 from bundle.data.transforms import checked_loading
-from bundle.data.validation import InputError, explain
+from bundle.data.validation import InputError, exit_on_bad_input, explain
 
 logger = logging.getLogger(__name__)
 
@@ -55,3 +55,7 @@ def screened(
         first = items[0]["image"] if items else "the datalist"
         raise InputError(first, f"no usable input among {len(items)}: {'; '.join(failures[:3]) or 'empty list'}")
     return good
+
+
+# For configs/inference.json: a folder with no usable image is one line and exit status 2.
+checked_screened = exit_on_bad_input(screened)

@@ -6,11 +6,13 @@ leave the images after it unsegmented.
 """
 
 import logging
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Mapping, Sequence
+from pathlib import Path
 
 from ignite.engine import Engine, Events
 from monai.transforms import Compose
 
+from bundle.data.datalist import image_files
 from bundle.data.validation import explain
 
 logger = logging.getLogger(__name__)
@@ -53,7 +55,10 @@ class SkipFailed(Compose):
         if self.failed:
             logger.error("%d of %d inputs failed (named above)", len(self.failed), engine.state.iteration)
 
-    def exit_on_failure(self) -> None:
+    def exit_on_failure(self, input: str | Path | None = None, kept: Sequence[dict] = ()) -> None:
+        """End the process with status 1 where an input failed here, or (given the run's ``input`` file or
+        folder and the datalist ``kept`` after screening) where screening skipped one."""
         # Not from the COMPLETED handler: ignite logs a traceback for any exception raised inside the run.
-        if self.failed:
+        skipped = len(image_files(input)) - len(kept) if input is not None else 0
+        if self.failed or skipped:
             raise SystemExit(1)

@@ -1,6 +1,7 @@
 """Train 1 epoch, evaluate and infer through the bundle configs, for both datasets and every method."""
 
 import json
+import shutil
 
 import nibabel as nib
 import pytest
@@ -140,3 +141,23 @@ def test_the_inference_config_goes_on_past_an_image_it_cannot_write_and_exits_1(
     bad, written = tiny_data["wbc"] / "dataset1" / "images" / "001.bmp", tmp_path / "pred" / "001_seg.png"
     assert len(lines) == 2 and lines[1] == "1 of 5 inputs failed (named above)"
     assert lines[0].startswith(f"failed: {bad}: cannot write {written}: IsADirectoryError: [Errno 21] Is a directory")
+
+
+def test_the_inference_config_refuses_its_input_folder_as_output_and_counts_skipped_inputs(tiny_data, tmp_path):
+    settings = {k: v for k, v in TINY.items() if k not in ("epochs", "val_interval", "batch_size")}
+    settings |= {"bundle_root": str(ROOT), "device": "cpu", "ckpt_dir": str(tmp_path), "phi": 0.25}
+    settings |= TINY_BY_DATASET["wbc"] | {"dataset_dir": str(tiny_data["wbc"])}
+    network = build_network("sshn", 2, 3, 3, TINY["features"], TINY["levels"], hidden=TINY["hidden"])
+    torch.save(network.state_dict(), tmp_path / "model.pt")
+    images = tmp_path / "images"
+    shutil.copytree(tiny_data["wbc"] / "dataset1" / "images", images)
+    before = sorted(p.name for p in images.iterdir())
+    with pytest.raises(SystemExit) as same:
+        run_workflow(["inference.json", "wbc.json"], "infer", **settings, input=str(images), output_dir=str(images))
+    assert same.value.code == 2 and sorted(p.name for p in images.iterdir()) == before
+    (images / "dangling.bmp").symlink_to("nowhere.bmp")
+    with pytest.raises(SystemExit) as skipped:
+        run_workflow(
+            ["inference.json", "wbc.json"], "infer", **settings, input=str(images), output_dir=str(tmp_path / "o")
+        )
+    assert skipped.value.code == 1 and len(list((tmp_path / "o").glob("*_seg.png"))) == 5  # the others written
