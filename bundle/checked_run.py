@@ -10,6 +10,7 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
+import torch
 from monai.bundle import run
 
 from bundle.data.validation import InputError, explain
@@ -55,6 +56,22 @@ def as_flag(name: str, value: object) -> bool:
     if not _flag(value):
         raise ValueError(f"--{name} must be true or false, got {value!r}")
     return value if isinstance(value, bool) else value.lower() == "true"
+
+
+def check_device(device: str) -> torch.device:
+    """``device`` ("cpu", "cuda", "cuda:1", ...) as a torch device this machine has; a ValueError saying what
+    was expected otherwise (torch would fail later, deep inside the first ``.to``)."""
+    try:
+        parsed = torch.device(device)
+    except (RuntimeError, TypeError) as error:
+        raise ValueError(f"--device must be cpu, cuda or cuda:N, got {device!r}") from error
+    if parsed.type == "cuda" and not torch.cuda.is_available():
+        raise ValueError(f"--device {device}: this machine has no CUDA device (use --device cpu)")
+    if parsed.type == "cuda" and parsed.index is not None and parsed.index >= torch.cuda.device_count():
+        raise ValueError(f"--device {device}: this machine has {torch.cuda.device_count()} CUDA device(s)")
+    if parsed.type not in ("cpu", "cuda"):
+        raise ValueError(f"--device must be cpu, cuda or cuda:N, got {device!r}")
+    return parsed
 
 
 # key -> (test, what it must be)

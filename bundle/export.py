@@ -59,7 +59,7 @@ def _is_torchscript(path: Path) -> bool:
 def check_fits(state: dict, network: nn.Module, path: str | Path) -> dict[str, torch.Tensor]:
     """The state dict in ``state`` (its "model" entry, if any), checked against ``network`` (a DDP wrapper
     is looked through): every key present, no other, each of its shape; else one :class:`InputError`."""
-    state = state.get("model", state)
+    state = state.get("model", state) if isinstance(state, dict) else state
     expected = getattr(network, "module", network).state_dict()
     if not isinstance(state, dict):
         raise InputError(path, f"its model entry is a {type(state).__name__}, not a state dict")

@@ -39,6 +39,9 @@ def choose_phi(
     hardware is another (the Dice column still comes from the sweep); None keeps the sweep's latencies.
     """
     budgets = {"max_gflops": max_gflops, "max_latency_ms": max_latency_ms, "max_dice_drop": max_dice_drop}
+    for name, value in budgets.items():
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float) or not value >= 0):
+            raise ValueError(f"--{name} must be a number >= 0, got {value!r}")
     if phi is not None and any(v is not None for v in budgets.values()):
         raise ValueError("give either --phi or a budget (--max_gflops, --max_latency_ms, --max_dice_drop), not both")
     if sweep is None or not Path(sweep).is_file():
@@ -150,10 +153,11 @@ def segment(
             sample = pre({"image": file})
             with torch.no_grad():
                 sample["pred"] = inferer(sample["image"][None].to(device), deployed)[0].cpu()
-            if not sample["pred"].argmax(dim=0).any():
-                result.empty.append(file)
+            empty = not sample["pred"].argmax(dim=0).any()
             post(sample)
             result.written.append(file)
+            if empty:
+                result.empty.append(file)
         except Exception as error:  # a bad file is reported by name and the rest go on
             result.failed.append((file, explain(error).removeprefix(f"{file}: ")))
     result.seconds_per_image = (time.perf_counter() - start) / max(1, len(result.written))

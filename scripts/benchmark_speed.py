@@ -26,6 +26,7 @@ All write their rows as JSON to --output.
 """
 
 import json
+import sys
 import tempfile
 from pathlib import Path
 
@@ -295,21 +296,27 @@ def registration(
 
 def segmenting(
     variant: str = "hippocampus",
-    dataset_dir: str = "../shared/data/hippocampus",
+    dataset_dir: str | None = None,
     split: str = "test",
     phi: float = 0.5,
-    precisions: list[str] = ("fp32", "auto"),
+    precisions: list[str] | str = ("fp32", "auto"),
     rounds: int = 3,
     output: str = "eval/benchmark_speed/segmenting.json",
 ) -> None:
     """scripts/segment.py's work on every image of ``split``, at each precision side by side: median seconds,
-    Dice against the labels, speed-up against the first precision."""
+    Dice against the labels, speed-up against the first precision. ``dataset_dir`` defaults to
+    ../shared/data/<variant>."""
+    precisions = [precisions] if isinstance(precisions, str) else list(precisions)  # fire: --precisions fp32
+    if isinstance(rounds, bool) or not isinstance(rounds, int) or rounds < 1:
+        print(f"error: --rounds must be an integer >= 1, got {rounds!r}", file=sys.stderr)
+        sys.exit(2)
+    dataset_dir = dataset_dir or f"../shared/data/{variant}"
     network, parser = load_bundle_network(variant)
     dataset, size, channels, classes = (
         parser.get_parsed_content(key) for key in ("dataset_name", "spatial_size", "in_channels", "num_classes")
     )
     items = load_split(dataset, dataset_dir, split)
-    rows = segment_side_by_side(network, items, dataset, size, channels, classes, phi, list(precisions), rounds)
+    rows = segment_side_by_side(network, items, dataset, size, channels, classes, phi, precisions, rounds)
     for row in rows:
         print(
             f"{row['precision']:>14} (runs as {row['runs_as']}): {row['seconds']:.2f} s for {len(items)} images, "

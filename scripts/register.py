@@ -2,7 +2,7 @@
 classical SimpleITK baseline on the test pairs.
 
 Examples:
-    python scripts/register.py register moving.nii.gz fixed.nii.gz out/ --ckpt models/registration/model.pt --phi 0.25
+    python scripts/register.py register moving.nii.gz fixed.nii.gz out/ --phi 0.25  # runs/registration/model.pt
     python scripts/register.py register moving.nii.gz fixed.nii.gz out/ --ckpt runs/registration/model.pt --cascades 2
     python scripts/register.py baseline --grid_dir data/registration/1mm --output_dir eval/registration_baseline
     python scripts/register.py compare eval/sshn/registration.json 0.5 eval/registration_baseline/baseline.json demons
@@ -15,6 +15,7 @@ import sys
 
 import fire
 
+from bundle.checked_run import check_device
 from bundle.registration.baseline import run_baseline
 from bundle.registration.inference import load_registration_network, register_files
 from bundle.registration.paired import paired_difference, per_pair_dice
@@ -24,7 +25,7 @@ def register(
     moving: str,
     fixed: str,
     output_dir: str,
-    ckpt: str = "models/registration/model.pt",
+    ckpt: str = "runs/registration/model.pt",
     phi: float = 0.5,
     method: str = "sshn",
     spatial_dims: int = 2,
@@ -37,6 +38,7 @@ def register(
     network that many times, each pass on the moving image warped by the ones before (k times the cost).
     """
     try:
+        check_device(device)
         settings = {"method": method, "spatial_dims": spatial_dims, "cascades": cascades}
         network = load_registration_network(ckpt, settings, device)
         paths = register_files(network, moving, fixed, output_dir, phi, device)

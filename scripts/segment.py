@@ -14,6 +14,7 @@ import sys
 
 import fire
 
+from bundle.checked_run import check_device
 from bundle.data.outputs import check_outputs
 from bundle.export import deployed_network, load_exported
 from bundle.perf.local_latency import LatencyHere
@@ -57,6 +58,7 @@ def main(
     cached like the latencies). An exported ``.ts`` network runs in fp32.
     """
     try:
+        check_device(device)
         files = input_files(input)
         if ckpt is not None and ckpt.endswith(".ts"):
             budgets = [max_gflops, max_latency_ms, max_dice_drop]
@@ -71,6 +73,8 @@ def main(
             network, parser = load_bundle_network(variant, ckpt, device)
             keys = ("dataset_name", "spatial_size", "in_channels")
             dataset, size, channels = (parser.get_parsed_content(key) for key in keys)
+            check_outputs(files, output_dir, dataset)  # before any timing: "before any work"
+            make_inferer(roi_size, overlap, len(size))
             latency = LatencyHere(network, (1, channels, *size), device)
             chosen, row = choose_phi(phi, sweep, max_gflops, max_latency_ms, max_dice_drop, latency)
             deployed, precision = with_precision(

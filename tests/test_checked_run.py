@@ -1,12 +1,13 @@
 """Command-line values are checked before MONAI's config parser sees them: no user string becomes code."""
 
+import re
 import subprocess
 import sys
 
 import pytest
 import torch
 
-from bundle.checked_run import as_flag, checked_overrides, run_checked
+from bundle.checked_run import as_flag, check_device, checked_overrides, run_checked
 from bundle.nets import PhiUNet
 from tests.bundle_configs.conftest import ROOT
 from tests.data.test_datalist import make_wbc
@@ -119,3 +120,14 @@ def test_a_pretrained_checkpoint_of_another_architecture_stops_training_before_i
     assert result.stderr.strip().splitlines()[-1].startswith(f"error: {other}: checkpoint does not fit this network")
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "ck").exists() and not list((tmp_path / "run").glob("events*"))
+
+
+@pytest.mark.parametrize(
+    ("device", "message"),
+    [("gpu", "--device must be cpu, cuda or cuda:N, got 'gpu'"), ("meta", "--device must be cpu, cuda or cuda:N")]
+    + ([("cuda", "this machine has no CUDA device")] if not torch.cuda.is_available() else []),
+)
+def test_a_device_this_machine_lacks_is_refused_by_name(device, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        check_device(device)
+    assert check_device("cpu") == torch.device("cpu")

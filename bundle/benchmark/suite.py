@@ -56,9 +56,10 @@ class Benchmark:
         report_dir: str | None = None,
         seeds: list[int] | None = None,
         training: dict | None = None,
-        lr_grid: list[float] | None = None,
+        lr_grid: list[float] | float | None = None,
         train: bool = True,
     ) -> None:
+        self.train = as_flag("train", train)  # fire passes --train false as the string "false"
         self.dataset, self.profile, self.task = dataset, get_profile(profile), get_task(dataset)
         if seeds is not None:  # fewer (or other) seeds than the profile's; the report lists those that ran
             if not seeds or not all(isinstance(seed, int) and seed >= 0 for seed in seeds):
@@ -70,6 +71,8 @@ class Benchmark:
             if "lr" in training:
                 raise ValueError("training must not set lr: each method's is chosen from the grid; pass --lr_grid [LR]")
             self.profile = dataclasses.replace(self.profile, overrides=dict(training))
+        if isinstance(lr_grid, int | float) and not isinstance(lr_grid, bool):
+            lr_grid = [lr_grid]  # fire passes --lr_grid 0.001 (no brackets) as one number
         if lr_grid is not None:
             numbers = all(isinstance(lr, int | float) and not isinstance(lr, bool) for lr in lr_grid or [])
             if not lr_grid or not numbers or not all(0 < lr <= 10 for lr in lr_grid):
@@ -83,7 +86,6 @@ class Benchmark:
         self.dataset_dir = self.task.prepare(str(Path(dataset_dir).resolve()), self.profile)
         self.output_dir = Path(output_dir)
         self.report_dir = Path(report_dir or output_dir)
-        self.train = as_flag("train", train)  # fire passes --train false as the string "false"
 
     def _run(self, specs: list[RunSpec], partial: bool = False) -> dict[str, dict]:
         """run name -> result of each of ``specs``: all of them trained first, or (``train`` False) those finished,

@@ -120,6 +120,8 @@ def _not_a_file(path: Path) -> str:
             )
     if path.is_dir():
         return "is a folder, not an image file"
+    if path.exists():  # a pipe, socket or device
+        return "is not a regular file"
     return "file does not exist"
 
 

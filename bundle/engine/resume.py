@@ -52,6 +52,7 @@ def _check_resume_state(saved: dict, state: Mapping[str, object], path: str | Pa
         if isinstance(target, torch.optim.Optimizer):
             sizes = [len(group["params"]) for group in target.param_groups]
             groups = saved[name].get("param_groups", []) if isinstance(saved[name], dict) else []
+            groups = groups if isinstance(groups, list) and all(isinstance(g, dict) for g in groups) else []
             if [len(group.get("params", [])) for group in groups] != sizes:
                 raise InputError(
                     path,

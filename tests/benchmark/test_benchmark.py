@@ -170,6 +170,8 @@ def test_training_overrides_reach_every_run_and_the_report_lists_them(tmp_path):
     for grid in ([0.0], [True], ["1e-3"], []):
         with pytest.raises(ValueError, match="lr_grid must be a non-empty list"):
             Benchmark("wbc", "tiny", str(data), str(tmp_path / "out"), lr_grid=grid)
+    one = Benchmark("wbc", "tiny", str(data), str(tmp_path / "out"), lr_grid=0.003)  # fire: --lr_grid 0.003
+    assert one.profile.lr_grid == (0.003,)
     with pytest.raises(ValueError, match="--train must be true or false"):
         Benchmark("wbc", "tiny", str(data), str(tmp_path / "out"), train="no")
 

@@ -5,6 +5,7 @@ evaluation, sweep and inference configs) and the folder run (scripts/segment.py)
 """
 
 import gzip
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -186,13 +187,16 @@ def test_entries_named_like_images_that_are_not_files_are_each_reported(tmp_path
     (folder / "loop.png").symlink_to("loop.png")
     (folder / "scans.nii.gz").mkdir()
     (folder / "good.bmp").symlink_to(items[0]["image"])
+    os.mkfifo(folder / "pipe.png")
     listed = image_files(folder)
-    assert [Path(item["image"]).name for item in listed] == ["dangling.png", "good.bmp", "loop.png", "scans.nii.gz"]
+    names = ["dangling.png", "good.bmp", "loop.png", "pipe.png", "scans.nii.gz"]
+    assert [Path(item["image"]).name for item in listed] == names
     good, failures = screen(listed, "wbc", spatial_dims=2, in_channels=3)
     assert [Path(item["image"]).name for item in good] == ["good.bmp"]
     assert failures == [
         f"{folder / 'dangling.png'}: is a link to a missing file (nowhere.png)",
         f"{folder / 'loop.png'}: is a link loop",
+        f"{folder / 'pipe.png'}: is not a regular file",
         f"{folder / 'scans.nii.gz'}: is a folder, not an image file",
     ]
 

@@ -101,6 +101,10 @@ def test_a_resume_checkpoint_of_another_network_or_optimizer_layout_is_refused(t
     assert resumable(True, path, {"model": network, "optimizer": one_group})
     with pytest.raises(InputError, match=r"optimizer has parameter groups of \[\d+\] tensors, this run's \[1, \d+\]"):
         resumable(True, path, {"model": network, "optimizer": two_groups})
+    for crafted in ({"model": torch.zeros(3), "optimizer": {}}, {"model": {}, "optimizer": {"param_groups": 5}}):
+        torch.save(crafted, tmp_path / "crafted.pt")
+        with pytest.raises(InputError, match=r"crafted\.pt: "):
+            resumable(True, tmp_path / "crafted.pt", {"model": network, "optimizer": one_group})
     other = PhiUNet(spatial_dims=2, in_channels=3, out_channels=3, features=4, levels=2)
     with pytest.raises(InputError, match="checkpoint does not fit this network"):
         resumable(True, path, {"model": other, "optimizer": one_group})

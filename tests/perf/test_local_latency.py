@@ -67,3 +67,15 @@ def test_phis_with_the_same_level_sizes_are_timed_once(timer, monkeypatch):
     assert sizes[0.5] == sizes[0.51] == sizes[0.52] != sizes[0.1]
     times = timer.measure(phis)
     assert len(calls) == 2 and times[0.5] == times[0.51] == times[0.52] != times[0.1]
+
+
+def test_a_damaged_entry_is_measured_again_and_an_unwritable_cache_is_skipped(timer, tmp_path, monkeypatch, caplog):
+    first = timer.measure(PHIS)
+    (entry,) = (tmp_path / "cache" / "latency").iterdir()
+    entry.write_text("{not json")
+    monkeypatch.setattr(local_latency, "median_latency_ms", lambda *_, **__: 5.0)
+    assert timer.measure(PHIS) == dict.fromkeys(PHIS, 5.0) != first
+    (tmp_path / "blocked").write_text("a file where the cache folder should be")
+    monkeypatch.setenv("SSHN_CACHE_DIR", str(tmp_path / "blocked"))
+    assert timer.measure(PHIS) == dict.fromkeys(PHIS, 5.0)
+    assert "measurements not cached" in caplog.text and "blocked" in caplog.text
