@@ -60,7 +60,8 @@ def main(
     try:
         check_device(device)
         files = input_files(input)
-        if ckpt is not None and ckpt.endswith(".ts"):
+        exported = ckpt is not None and ckpt.endswith(".ts")
+        if exported:
             budgets = [max_gflops, max_latency_ms, max_dice_drop]
             deployed, chosen, dataset, size, channels = _exported(ckpt, phi, budgets, device)
             row = choose_phi(chosen, sweep)[1]
@@ -73,15 +74,13 @@ def main(
             network, parser = load_bundle_network(variant, ckpt, device)
             keys = ("dataset_name", "spatial_size", "in_channels")
             dataset, size, channels = (parser.get_parsed_content(key) for key in keys)
-            check_outputs(files, output_dir, dataset)  # before any timing: "before any work"
-            make_inferer(roi_size, overlap, len(size))
-            latency = LatencyHere(network, (1, channels, *size), device)
-            chosen, row = choose_phi(phi, sweep, max_gflops, max_latency_ms, max_dice_drop, latency)
-            deployed, precision = with_precision(
-                deployed_network(network, chosen), precision, (1, channels, *size), device
-            )
         inferer = make_inferer(roi_size, overlap, len(size))
-        check_outputs(files, output_dir, dataset)
+        check_outputs(files, output_dir, dataset)  # before any timing: "before any work"
+        if not exported:
+            shape = (1, channels, *size)
+            latency = LatencyHere(network, shape, device)
+            chosen, row = choose_phi(phi, sweep, max_gflops, max_latency_ms, max_dice_drop, latency)
+            deployed, precision = with_precision(deployed_network(network, chosen), precision, shape, device)
     except (ValueError, FileNotFoundError) as error:
         print(f"error: {error}", file=sys.stderr)
         sys.exit(2)

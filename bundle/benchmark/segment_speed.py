@@ -71,8 +71,8 @@ def segment_side_by_side(
     for precision in precisions:
         start = time.perf_counter()
         ready[precision] = with_precision(deployed, precision, shape)
-        rows.append({"precision": precision, "runs_as": ready[precision][1], "calibration_s": 0.0})
-        rows[-1]["calibration_s"] = time.perf_counter() - start
+        calibration = time.perf_counter() - start
+        rows.append({"precision": precision, "runs_as": ready[precision][1], "calibration_s": calibration})
     order, seconds = list(precisions), {precision: [] for precision in precisions}
     with tempfile.TemporaryDirectory() as folder:
         # Inputs as numbered links: a split may hold one name twice (WBC's two source folders both have 062.bmp).
