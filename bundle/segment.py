@@ -151,12 +151,13 @@ def segment(
     for file in tqdm(files, desc="segmenting", unit="image", disable=len(files) < 2):
         try:
             sample = pre({"image": file})
+            # A plain tensor through the network: a MetaTensor would track metadata through every layer, and
+            # the postprocessing inverts with the image's own record anyway.
             with torch.no_grad():
-                sample["pred"] = inferer(sample["image"][None].to(device), deployed)[0].cpu()
-            empty = not sample["pred"].argmax(dim=0).any()
-            post(sample)
+                sample["pred"] = inferer(sample["image"].as_tensor()[None].to(device), deployed)[0].cpu()
+            written = post(sample)
             result.written.append(file)
-            if empty:
+            if not written["pred"].any():
                 result.empty.append(file)
         except Exception as error:  # a bad file is reported by name and the rest go on
             result.failed.append((file, explain(error).removeprefix(f"{file}: ")))

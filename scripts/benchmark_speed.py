@@ -8,6 +8,7 @@ Examples:
     python scripts/benchmark_speed.py sliding --shape "[1,1,160,192,160]" --rois "[[64,64,64],[96,96,96]]"
     python scripts/benchmark_speed.py registration --ckpt runs/registration/model.pt --grid_dir data/registration/2mm
     python scripts/benchmark_speed.py segmenting --variant hippocampus --dataset_dir ../shared/data/hippocampus
+    python scripts/benchmark_speed.py gpu                           # every GPU goal, pass / fail (a few minutes)
     python scripts/benchmark_speed.py registration --ckpt runs/registration_3d/model.pt \
         --grid_dir data/registration/2mm --slices None
 training: for every dimension and batch size, the median step time of each network and its ratio to
@@ -22,6 +23,8 @@ registration: a trained registration network deployed at each phi (U-Net + warp,
 SimpleITK demons on the same test pairs, interleaved, with demons' time / the network's.
 segmenting: scripts/segment.py's whole path (read, preprocess, network, invert, write) on a split's images at
 each precision (fp32, auto: bundle.perf.precision), side by side: median seconds, speed-up, Dice against labels.
+gpu: every GPU goal (bundle.perf.gpu_goals) with its measured value, target and pass / fail, and latency
+against FLOPs per phi; --sizes tiny runs it on small inputs (a CPU check of the command).
 All write their rows as JSON to --output.
 """
 
@@ -42,8 +45,9 @@ from bundle.data.transforms import preprocessing
 from bundle.export import deployed_network
 from bundle.flops import count_flops
 from bundle.nets.factory import build_network
+from bundle.perf.gpu_goals import GPU, GPU_VARIANTS, TINY, measure_goals
 from bundle.perf.hardware import hardware
-from bundle.perf.inference_speed import FastNetwork, dice_by_variant, interleaved_latency_ms
+from bundle.perf.inference_speed import FastNetwork, dice_by_variant, interleaved_latency_ms, variant_parts
 from bundle.perf.interleave import interleaved_runs
 from bundle.perf.step_time import interleaved_step_ms
 from bundle.registration.baseline import demons
@@ -325,6 +329,51 @@ def segmenting(
     _write({"variant": variant, "split": split, "phi": phi, "images": len(items), "rows": rows}, output)
 
 
+def gpu(
+    device: str = "cuda",
+    sizes: str = "gpu",
+    repeats: int = 20,
+    variants: list[str] = GPU_VARIANTS,
+    output: str = "eval/benchmark_speed/gpu.json",
+) -> None:
+    """Every GPU goal: its measured value, target and PASS / FAIL (exit 1 if any fails), then latency against
+    FLOPs per phi. ``sizes``: "gpu" (the goals' own sizes) or "tiny" (small inputs, to check the command on a CPU)."""
+    if sizes not in ("gpu", "tiny"):
+        print(f"error: --sizes must be gpu or tiny, got {sizes!r}", file=sys.stderr)
+        sys.exit(2)
+    if device.startswith("cuda") and not torch.cuda.is_available():
+        print(
+            "error: --device cuda, but torch sees no CUDA device here (use --device cpu --sizes tiny)", file=sys.stderr
+        )
+        sys.exit(2)
+    if isinstance(variants, str):  # fire leaves "[fp32,channels_last+bf16]" a string: "+" is no Python literal
+        variants = [name.strip() for name in variants.strip("[]()").split(",") if name.strip()]
+    try:
+        for variant in variants:
+            variant_parts(variant)
+        if "fp32" not in variants:
+            raise ValueError(f"--variants must include fp32, the reference of the speed-ups; got {list(variants)}")
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        sys.exit(2)
+    measured = measure_goals(GPU if sizes == "gpu" else TINY, device, repeats, list(variants))
+    for row in measured["goals"]:
+        sign = "<=" if row["at_most"] else ">="
+        chosen = f" ({row['variant']}; fp32 {row['fp32_ms']:.2f} ms)" if "variant" in row else ""
+        print(
+            f"{'PASS' if row['passed'] else 'FAIL'}  {row['goal']}: {row['value']:.3g} {row['unit']} "
+            f"(goal {sign} {row['target']:g}){chosen}"
+        )
+    for row in measured["flops"]:
+        print(
+            f"phi {row['phi']:.2f}: {row['gflops']:.2f} GFLOPs (x{row['flops_ratio']:.2f}), "
+            f"{row['ms']:.2f} ms (x{row['latency_ratio']:.2f})"
+        )
+    _write({"device": device, "sizes": sizes, "repeats": repeats, **measured}, output)
+    if not all(row["passed"] for row in measured["goals"]):
+        sys.exit(1)
+
+
 def _write(report: dict, output: str) -> None:
     report = {"hardware": hardware(), **report}
     Path(output).parent.mkdir(parents=True, exist_ok=True)
@@ -341,5 +390,6 @@ if __name__ == "__main__":
             "sliding": sliding,
             "registration": registration,
             "segmenting": segmenting,
+            "gpu": gpu,
         }
     )

@@ -11,8 +11,6 @@ from pathlib import Path
 import torch
 from monai.data.utils import create_file_basename
 from monai.transforms import (
-    Activationsd,
-    AsDiscreted,
     Compose,
     EnsureTyped,
     Invertd,
@@ -34,6 +32,7 @@ from monai.transforms import (
 
 from bundle.data.atomic_writers import AtomicNibabelWriter, AtomicPILWriter
 from bundle.data.datasets import get_dataset
+from bundle.data.label_map import LabelMapd
 from bundle.data.skip_failed import SkipFailed
 from bundle.data.validation import CheckedLoadImaged, CheckResampledSized, CheckSampled
 
@@ -164,8 +163,7 @@ def inference_postprocessing(dataset: str, preprocess: Compose, output_dir: str,
     extension, writer = (".png", AtomicPILWriter) if wbc else (".nii.gz", AtomicNibabelWriter)
     return (SkipFailed if skip_failed else Compose)(
         [
-            Activationsd("pred", softmax=True),
-            AsDiscreted("pred", argmax=True),
+            LabelMapd("pred"),
             Invertd("pred", transform=preprocess, orig_keys="image", nearest_interp=True),
             SaveImaged(
                 "pred",

@@ -17,34 +17,48 @@ from bundle.nets.unet import PhiUNet
 from bundle.perf.interleave import interleaved_runs
 
 VARIANTS = ("fp32", "channels_last", "bf16", "compiled")
+# Variants that can be combined with "+" (e.g. "channels_last+bf16+compiled"); "fp32" is none of them.
+PARTS = VARIANTS[1:]
+
+
+def variant_parts(variant: str) -> frozenset[str]:
+    """The optimizations a variant name asks for: "fp32" none, else its "+"-separated :data:`PARTS`."""
+    parts = frozenset() if variant == "fp32" else frozenset(variant.split("+"))
+    if not parts <= set(PARTS) or (variant != "fp32" and len(parts) != len(variant.split("+"))):
+        raise ValueError(f"variant must be one of {VARIANTS} or a '+'-joined set of {PARTS}, got {variant!r}")
+    return parts
 
 
 class FastNetwork(nn.Module):
     """``network`` run as ``variant``: "fp32" (eager), "channels_last" (NHWC / NDHWC memory layout),
-    "bf16" (autocast to bfloat16, logits returned in fp32) or "compiled" (``torch.compile``).
+    "bf16" (autocast to bfloat16, logits returned in fp32), "compiled" (``torch.compile``; on CUDA with
+    mode "reduce-overhead", i.e. CUDA graphs, which pay off at small batches), or several of them joined
+    by "+" (e.g. "channels_last+bf16+compiled").
 
     The input is converted inside ``forward``, so callers pass ordinary (N, C, *spatial) tensors.
     """
 
     def __init__(self, network: PhiUNet, variant: str = "fp32") -> None:
         super().__init__()
-        if variant not in VARIANTS:
-            raise ValueError(f"variant must be one of {VARIANTS}, got {variant!r}")
+        self.parts = variant_parts(variant)
         self.variant = variant
         self.layout = torch.channels_last if network.spatial_dims == 2 else torch.channels_last_3d
-        if variant == "channels_last":
+        if "channels_last" in self.parts:
             network = network.to(memory_format=self.layout)
-        self.network = torch.compile(network) if variant == "compiled" else network
+        if "compiled" in self.parts:
+            cuda = next(network.parameters()).device.type == "cuda"
+            network = torch.compile(network, mode="reduce-overhead" if cuda else None)
+        self.network = network
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        if self.variant == "compiled" and isinstance(x, MetaTensor):
+        if "compiled" in self.parts and isinstance(x, MetaTensor):
             # MONAI's MetaTensor (what its transforms return) breaks the graph at every operation
             # (its __torch_function__), so torch.compile would silently run most of the network eagerly.
             x = x.as_tensor()
-        if self.variant == "channels_last":
+        if "channels_last" in self.parts:
             x = x.contiguous(memory_format=self.layout)
         autocast = (
-            torch.autocast(x.device.type, dtype=torch.bfloat16) if self.variant == "bf16" else contextlib.nullcontext()
+            torch.autocast(x.device.type, dtype=torch.bfloat16) if "bf16" in self.parts else contextlib.nullcontext()
         )
         with autocast:
             return self.network(x).float()

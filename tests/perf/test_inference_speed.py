@@ -6,7 +6,7 @@ from bundle.perf.inference_speed import VARIANTS, FastNetwork, dice_by_variant, 
 
 
 @pytest.mark.parametrize("shape", [(2, 1, 13, 17), (1, 1, 9, 11, 7)])
-@pytest.mark.parametrize("variant", [v for v in VARIANTS if v != "compiled"])
+@pytest.mark.parametrize("variant", [*(v for v in VARIANTS if v != "compiled"), "channels_last+bf16"])
 def test_every_variant_gives_the_eager_logits(variant, shape):
     torch.manual_seed(0)
     network = PhiUNet(len(shape) - 2, 1, 3, features=4, levels=3, phi=0.3).eval()
@@ -14,13 +14,14 @@ def test_every_variant_gives_the_eager_logits(variant, shape):
     with torch.no_grad():
         expected, result = network(x), FastNetwork(network, variant)(x)
     assert result.dtype == torch.float32 and result.shape == expected.shape
-    tolerance = 5e-2 if variant == "bf16" else 1e-5  # bfloat16 keeps 8 bits of mantissa
+    tolerance = 5e-2 if "bf16" in variant else 1e-5  # bfloat16 keeps 8 bits of mantissa
     torch.testing.assert_close(result, expected, atol=tolerance, rtol=tolerance)
 
 
-def test_unknown_variant_is_refused():
+@pytest.mark.parametrize("variant", ["int4", "bf16+int4", "bf16+bf16", "fp32+bf16", ""])
+def test_unknown_variant_is_refused(variant):
     with pytest.raises(ValueError, match="variant must be one of"):
-        FastNetwork(PhiUNet(2, 1, 2, features=2, levels=2), "int4")
+        FastNetwork(PhiUNet(2, 1, 2, features=2, levels=2), variant)
 
 
 def test_dice_by_variant_scores_every_variant_on_the_same_batches():
