@@ -16,7 +16,6 @@ from monai.bundle import run
 from bundle.data.validation import InputError, explain
 from bundle.nets.blocks import BLOCK_KINDS
 from bundle.nets.factory import ARCHITECTURES, METHODS
-from bundle.nets.hypernet import INITS
 from bundle.paths import CONFIGS, ROOT
 
 EXPRESSION_PREFIXES = ("$", "@", "%")
@@ -93,7 +92,7 @@ RULES: dict[str, tuple[Callable[[object], bool], str]] = {
     "cascades": (lambda v: _number(v, 1, integer=True), "an integer >= 1"),
     "lr": (lambda v: _number(v, 1e-12, 10), "a number in (0, 10]"),
     "head_lr_scale": (lambda v: _number(v, 1e-6, 1e3), "a number in [1e-6, 1000]"),
-    "hypernet_init": (lambda v: v in INITS, f"one of {', '.join(INITS)}"),
+    "hypernet_correlation": (lambda v: _number(v, 0, 1), "a number in [0, 1]"),
     "method": (lambda v: v in METHODS, f"one of {', '.join(METHODS)}"),
     "architecture": (lambda v: v in ARCHITECTURES, f"one of {', '.join(ARCHITECTURES)}"),
     "block": (lambda v: v in BLOCK_KINDS, f"one of {', '.join(BLOCK_KINDS)}"),

@@ -33,7 +33,7 @@ def main(
     batch_size: int | None = None,
     lr: float | None = None,
     head_lr_scale: float | None = None,
-    hypernet_init: str | None = None,
+    hypernet_correlation: float | None = None,
     seed: int | None = None,
     pretrained: str | None = None,
     checkpoint_interval: int | None = None,
@@ -43,7 +43,8 @@ def main(
     ``cpu``: add configs/cpu.json; ``multi_gpu``: add configs/multi_gpu_train.json (start with torchrun);
     ``resume``: go on from ``output_dir``/last.pt (written every ``checkpoint_interval`` epochs).
     ``head_lr_scale``: the SSHN hypernetwork's output layer steps at ``lr * head_lr_scale``;
-    ``hypernet_init``: "kaiming" (the paper's, the default) or "tied" (the phi-blind ablation).
+    ``hypernet_correlation``: of the SSHN hypernetwork's phi and 1 - phi columns at initialization, 0 (the
+    paper's independent columns) to 1 (tied: the phi-blind ablation); see docs/design.md.
     """
     try:
         dataset = get_variant(variant)
@@ -56,7 +57,7 @@ def main(
     overrides = {"dataset_dir": dataset_dir, "ckpt_dir": ckpt_dir, "output_dir": output_dir, "resume": resume}
     overrides |= {"method": method, "architecture": architecture, "block": block}
     overrides |= {"phi": phi, "phi_prior": phi_prior, "epochs": epochs, "batch_size": batch_size}
-    overrides |= {"lr": lr, "head_lr_scale": head_lr_scale, "hypernet_init": hypernet_init}
+    overrides |= {"lr": lr, "head_lr_scale": head_lr_scale, "hypernet_correlation": hypernet_correlation}
     overrides |= {"seed": seed, "pretrained": pretrained, "checkpoint_interval": checkpoint_interval}
     sys.exit(run_checked("training", configs, **overrides))
 

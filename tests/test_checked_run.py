@@ -38,7 +38,7 @@ def test_expressions_and_references_are_refused(key, value):
         ("epochs", 2.5, "an integer >= 1"),
         ("lr", -1e-3, "a number in (0, 10]"),
         ("head_lr_scale", 0, "a number in [1e-6, 1000]"),
-        ("hypernet_init", "xavier", "one of kaiming, tied"),
+        ("hypernet_correlation", 1.5, "a number in [0, 1]"),
         ("spatial_dims", 2.0, "2 or 3"),
         ("spatial_dims", True, "2 or 3"),
         ("method", "unet", "one of sshn, fixed, stochastic, film"),

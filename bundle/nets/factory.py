@@ -33,22 +33,22 @@ def build_network(
     hidden: Sequence[int] = (10, 100),
     per_level: bool = False,
     architecture: str = "unet",
-    hypernet_init: str = "kaiming",
+    hypernet_correlation: float = 0.0,
 ) -> nn.Module:
     """The network of ``method`` around one :class:`PhiUNet`: "sshn" (hypernetwork-predicted weights),
     "film" (own weights + FiLM), "fixed" and "stochastic" (the plain U-Net, trained at one phi or
     a phi sampled each step). ``phi`` is the default of ``forward(x)``; ``hidden`` and ``per_level``
     configure the SSHN's hypernetwork or FiLM's MLP. ``architecture`` picks the primary network:
     "unet" (:class:`PhiUNet`), "fpn" (:class:`PhiFPN`) or "psp" (:class:`PhiPSPNet`).
-    ``hypernet_init`` is the SSHN hypernetwork's initialization: "kaiming" (the paper's) or "tied" (the
-    phi-blind ablation).
+    ``hypernet_correlation`` is the correlation of the SSHN hypernetwork's phi and 1 - phi columns at
+    initialization: 0 (the paper's independent Kaiming columns) to 1 (tied, the phi-blind ablation).
     """
     _check_method(method)
     if architecture not in ARCHITECTURES:
         raise ValueError(f"architecture must be one of {tuple(ARCHITECTURES)}, got {architecture!r}")
     primary = ARCHITECTURES[architecture](spatial_dims, in_channels, out_channels, features, levels, phi, block)
     if method == "sshn":
-        return SSHN(primary, per_level=per_level, hidden=hidden, init=hypernet_init)
+        return SSHN(primary, per_level=per_level, hidden=hidden, column_correlation=hypernet_correlation)
     if method == "film":
         return FiLMUNet(primary, per_level=per_level, hidden=hidden)
     return primary

@@ -24,8 +24,9 @@ class SSHN(PhiConditionedUNet):
             [phi_i, 1 - phi_i] for every i) instead of one phi for all.
         hidden: hidden widths of the hypernetwork (the paper: 10, 100).
         negative_slope: LeakyReLU slope of the hypernetwork.
-        init: the hypernetwork's initialization, "kaiming" (the paper's; the default) or "tied"
-            (the phi-blind ablation), see :class:`HyperNetwork`.
+        column_correlation: the correlation of the hypernetwork's phi and 1 - phi columns at
+            initialization, 0 (the paper's independent Kaiming columns) to 1 (tied: the phi-blind
+            ablation), see :class:`HyperNetwork`.
     """
 
     def __init__(
@@ -34,7 +35,7 @@ class SSHN(PhiConditionedUNet):
         per_level: bool = False,
         hidden: Sequence[int] = (10, 100),
         negative_slope: float = 0.2,
-        init: str = "kaiming",
+        column_correlation: float = 0.0,
     ) -> None:
         super().__init__()
         # Held outside the module tree on purpose: every forward replaces all its parameters, so
@@ -47,7 +48,7 @@ class SSHN(PhiConditionedUNet):
             num_phi=primary.num_resizes if per_level else 1,
             hidden=hidden,
             negative_slope=negative_slope,
-            init=init,
+            column_correlation=column_correlation,
         )
 
     def predict_weights(self, phis: List[float]) -> dict[str, torch.Tensor]:

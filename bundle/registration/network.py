@@ -99,7 +99,7 @@ def build_registration_network(
     integration_steps: int = 0,
     flow_std: float = 1e-5,
     cascades: int = 1,
-    hypernet_init: str = "kaiming",
+    hypernet_correlation: float = 0.0,
 ) -> RegistrationNet:
     """The registration network of ``method`` (sshn, fixed, stochastic, film) from plain config values."""
     unet = build_network(
@@ -113,6 +113,6 @@ def build_registration_network(
         block,
         hidden,
         per_level,
-        hypernet_init=hypernet_init,
+        hypernet_correlation=hypernet_correlation,
     )
     return RegistrationNet(init_flow_head(unet, flow_std), integration_steps, cascades)

@@ -54,7 +54,7 @@ def test_naive_kaiming_head_explodes_where_the_scaled_one_stays_near_unit():
 def test_paper_init_predicts_other_weights_for_every_phi_and_tied_the_same():
     torch.manual_seed(0)
     scales = {name: 0.1 if len(shape) > 1 else 0.0 for name, shape in SHAPES.items()}
-    paper, tied = HyperNetwork(SHAPES, scales), HyperNetwork(SHAPES, scales, init="tied")
+    paper, tied = HyperNetwork(SHAPES, scales), HyperNetwork(SHAPES, scales, column_correlation=1.0)
     first = paper.body[0].weight
     assert not torch.allclose(first[:, 0], first[:, 1])  # independent phi and 1 - phi columns
     torch.testing.assert_close(tied.body[0].weight[:, 0], tied.body[0].weight[:, 1])
@@ -63,14 +63,37 @@ def test_paper_init_predicts_other_weights_for_every_phi_and_tied_the_same():
         assert (tied([0.5])[name] - tied([0.1])[name]).norm() < 1e-6 * tied([0.1])[name].norm()  # rounding
 
 
-def test_unknown_init_is_a_value_error():
-    with pytest.raises(ValueError, match=r"init must be one of \('kaiming', 'tied'\), got 'xavier'"):
-        HyperNetwork(SHAPES, dict.fromkeys(SHAPES, 0.1), init="xavier")
+@pytest.mark.parametrize("rho", [-0.1, 1.5, True, float("nan")])
+def test_a_correlation_outside_0_1_is_a_value_error(rho):
+    with pytest.raises(ValueError, match=r"column correlation must be a number in \[0, 1\]"):
+        HyperNetwork(SHAPES, dict.fromkeys(SHAPES, 0.1), column_correlation=rho)
+
+
+def test_correlated_columns_keep_kaiming_scale_and_share_more_of_the_weights_as_rho_grows():
+    """rho interpolates between the paper's independent columns (0) and the tied ablation (1)."""
+    scales = {name: 0.1 if len(shape) > 1 else 0.0 for name, shape in SHAPES.items()}
+    changes, stds = {}, {}
+    for rho in (0.0, 0.5, 0.9, 1.0):
+        torch.manual_seed(0)
+        hypernet = HyperNetwork(SHAPES, scales, hidden=(64, 32), column_correlation=rho)
+        first = hypernet.body[0].weight
+        stds[rho] = (first[:, 0].std().item(), first[:, 1].std().item())
+        if 0 < rho < 1:
+            correlation = torch.corrcoef(torch.stack([first[:, 0], first[:, 1]]))[0, 1].item()
+            assert abs(correlation - rho) < 0.25, (rho, correlation)
+        weight = "a.weight"
+        changes[rho] = (
+            (hypernet([0.5])[weight] - hypernet([0.1])[weight]).norm() / hypernet([0.1])[weight].norm()
+        ).item()
+    assert changes[0.0] > changes[0.5] > changes[0.9] > changes[1.0]
+    assert changes[1.0] < 1e-6 and changes[0.9] > 0.01
+    for a, b in stds.values():
+        assert 0.5 < a / b < 2  # both columns Kaiming-distributed
 
 
 def test_tied_columns_separate_with_training():
     torch.manual_seed(0)
-    hypernet = HyperNetwork(SHAPES, dict.fromkeys(SHAPES, 0.1), init="tied")
+    hypernet = HyperNetwork(SHAPES, dict.fromkeys(SHAPES, 0.1), column_correlation=1.0)
     torch.testing.assert_close(hypernet([0.0])["a.weight"], hypernet([0.5])["a.weight"])
     optimizer = torch.optim.Adam(hypernet.parameters(), lr=1e-3)
     target = torch.randn(SHAPES["a.weight"])

@@ -69,7 +69,7 @@ def test_output_scale_at_init_is_that_of_a_plain_unet_with_tied_columns(dims, sh
     torch.manual_seed(0)
     x = torch.randn(shape)
     plain = PhiUNet(dims, 1, 4)
-    sshn = SSHN(PhiUNet(dims, 1, 4), init="tied")
+    sshn = SSHN(PhiUNet(dims, 1, 4), column_correlation=1.0)
     with torch.no_grad():
         for phi in [0.0, 0.25, 0.5]:
             ratio = sshn(x, phi).std() / plain(x, phi).std()
@@ -133,10 +133,10 @@ def disks(count: int, seed: int, size: int = 24) -> tuple[torch.Tensor, torch.Te
     return images, inside.long()
 
 
-def trained_tiny_sshn(init: str, steps: int = 60) -> SSHN:
+def trained_tiny_sshn(column_correlation: float, steps: int = 60) -> SSHN:
     """A tiny SSHN trained on :func:`disks` with phi ~ U(0, 0.5), one phi per step (the paper's scheme)."""
     torch.manual_seed(0)
-    sshn = SSHN(PhiUNet(2, 1, 2, features=4, levels=3), hidden=(4, 8), init=init)
+    sshn = SSHN(PhiUNet(2, 1, 2, features=4, levels=3), hidden=(4, 8), column_correlation=column_correlation)
     images, masks = disks(16, seed=0)
     optimizer = torch.optim.Adam(sshn.parameters(), lr=3e-3)
     phis = torch.rand(steps, generator=torch.Generator().manual_seed(1)) * 0.5
@@ -149,7 +149,7 @@ def trained_tiny_sshn(init: str, steps: int = 60) -> SSHN:
 
 @pytest.fixture(scope="module")
 def trained() -> dict[str, SSHN]:
-    return {init: trained_tiny_sshn(init) for init in ("kaiming", "tied")}
+    return {"kaiming": trained_tiny_sshn(0.0), "tied": trained_tiny_sshn(1.0)}
 
 
 def test_trained_weights_still_depend_on_phi_and_tied_ones_barely(trained):
