@@ -7,7 +7,7 @@ is a tensor or a plain number, so the checkpoint loads with ``torch.load(weights
 
 import logging
 import random
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -49,6 +49,16 @@ def _check_resume_state(saved: dict, state: Mapping[str, object], path: str | Pa
     for name, target in state.items():
         if isinstance(target, torch.nn.Module):
             check_fits(saved[name], target, path)
+        if isinstance(target, RandomStates):
+            saved_transforms = saved[name].get("transforms") if isinstance(saved[name], dict) else None
+            if not isinstance(saved_transforms, list) or len(saved_transforms) != len(target.randomizables):
+                count = len(saved_transforms) if isinstance(saved_transforms, list) else "no"
+                raise InputError(
+                    path,
+                    f"holds {count} random transform states, this run's preprocessing has "
+                    f"{len(target.randomizables)}: it was saved by another preprocessing or by a version before "
+                    "2026-12-07, which missed the generators nested in transforms (start without --resume)",
+                )
         if isinstance(target, torch.optim.Optimizer):
             sizes = [len(group["params"]) for group in target.param_groups]
             groups = saved[name].get("param_groups", []) if isinstance(saved[name], dict) else []
@@ -98,6 +108,28 @@ def _to_numpy(state: dict) -> tuple:
     return ("MT19937", key, state["position"], state["has_gauss"], state["gauss"])
 
 
+def _randomizables(transforms: Sequence[object]) -> list[Randomizable]:
+    """Every random transform in ``transforms`` and, depth first, those they hold: MONAI's dictionary
+    transforms often draw from an array transform of their own (``RandAdjustContrastd.adjuster``), whose
+    generator a resumed run must restore too (without it, resumed weights differed by up to 8.5e-4)."""
+    found: dict[int, Randomizable] = {}
+
+    def visit(item: object) -> None:
+        if isinstance(item, list | tuple):
+            for member in item:
+                visit(member)
+        elif isinstance(item, dict):
+            for member in item.values():
+                visit(member)
+        elif isinstance(item, Randomizable) and id(item) not in found:
+            found[id(item)] = item
+            for member in vars(item).values():
+                visit(member)
+
+    visit(list(transforms))
+    return list(found.values())
+
+
 class RandomStates:
     """The random generators a training run draws from: torch's, numpy's and Python's global ones and
     those of the random transforms in ``transforms`` (MONAI seeds each transform's own generator).
@@ -108,7 +140,7 @@ class RandomStates:
 
     def __init__(self, transforms: Compose | None = None) -> None:
         chain = transforms.flatten().transforms if transforms is not None else ()
-        self.randomizables = [t for t in chain if isinstance(t, Randomizable)]
+        self.randomizables = _randomizables(chain)
 
     def state_dict(self) -> dict:
         _, python, gauss = random.getstate()

@@ -4,9 +4,10 @@ import pickle
 
 import pytest
 import torch
+from monai.transforms import Compose, RandAdjustContrastd
 
 from bundle.data.validation import InputError
-from bundle.engine.resume import resumable
+from bundle.engine.resume import RandomStates, resumable
 from bundle.engine.run_checks import checked_pretrained, checked_resumable, pretrained_fits
 from bundle.nets import PhiUNet
 from bundle.nets.factory import build_network
@@ -108,3 +109,15 @@ def test_a_resume_checkpoint_of_another_network_or_optimizer_layout_is_refused(t
     other = PhiUNet(spatial_dims=2, in_channels=3, out_channels=3, features=4, levels=2)
     with pytest.raises(InputError, match="checkpoint does not fit this network"):
         resumable(True, path, {"model": other, "optimizer": one_group})
+
+
+def test_a_resume_checkpoint_with_other_random_transform_states_is_refused(tmp_path):
+    """A last.pt from before nested generators were kept (or from another preprocessing) is one line."""
+    states = RandomStates(Compose([RandAdjustContrastd("image", prob=1.0)]))
+    path = tmp_path / "last.pt"
+    torch.save({"random_states": states.state_dict()}, path)
+    assert resumable(True, path, {"random_states": states})
+    older = states.state_dict() | {"transforms": states.state_dict()["transforms"][:1]}
+    torch.save({"random_states": older}, path)
+    with pytest.raises(InputError, match=r"last\.pt: holds 1 random transform states, this run's preprocessing has 2"):
+        resumable(True, path, {"random_states": states})
