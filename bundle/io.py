@@ -13,6 +13,28 @@ def _temporary(filename: str | os.PathLike) -> Path:
     return path.with_name(f".partial.{os.getpid()}.{secrets.token_hex(4)}.{path.name}")
 
 
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
+def remove_stale_temporaries(folder: str | os.PathLike) -> list[Path]:
+    """Delete the temporaries in ``folder`` that a killed process left (``.partial.<pid>.*`` whose process no
+    longer runs) and return them; those of running processes, other runs writing here now, are kept."""
+    stale = []
+    for path in Path(folder).glob(".partial.*.*"):
+        pid = path.name.split(".")[2]
+        if pid.isdigit() and not _running(int(pid)):
+            path.unlink(missing_ok=True)
+            stale.append(path)
+    return stale
+
+
 def replace_atomically(filename: str | os.PathLike, write: Callable[[Path], None]) -> None:
     """``write(temporary)`` to a hidden name beside ``filename``, then rename it to ``filename``; nothing is
     left behind when ``write`` fails."""

@@ -19,6 +19,7 @@ from bundle.data.outputs import check_outputs
 from bundle.data.transforms import inference_postprocessing, preprocessing
 from bundle.data.validation import explain
 from bundle.export import load_weights
+from bundle.io import remove_stale_temporaries
 from bundle.nets.resize import check_phi
 from bundle.pareto.select import select_phi
 from bundle.paths import CONFIGS
@@ -144,6 +145,8 @@ def segment(
     ``inferer``: how the network runs on each image (:func:`make_inferer`); None: the whole image at once.
     """
     check_outputs(files, output_dir, dataset)
+    if Path(output_dir).is_dir():  # what an earlier, killed run was writing when it died
+        remove_stale_temporaries(output_dir)
     deployed, inferer = deployed.to(device), inferer or SimpleInferer()
     pre = preprocessing(dataset, "infer", spatial_size, in_channels=in_channels)
     post = inference_postprocessing(dataset, pre, str(output_dir))

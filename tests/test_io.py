@@ -1,6 +1,8 @@
+import os
+
 import pytest
 
-from bundle.io import replace_atomically
+from bundle.io import remove_stale_temporaries, replace_atomically
 
 
 def test_a_failed_write_leaves_nothing(tmp_path):
@@ -25,3 +27,17 @@ def test_two_writers_of_one_file_use_their_own_temporaries(tmp_path):
     replace_atomically(tmp_path / "out.nii.gz", record)
     assert names[0] != names[1]
     assert [p.name for p in tmp_path.iterdir()] == ["out.nii.gz"]
+
+
+def test_only_the_temporaries_of_processes_that_no_longer_run_are_stale(tmp_path, dead_pid):
+    dead, alive = dead_pid, os.getpid()
+    names = [
+        f".partial.{dead}.ab12cd34.x.nii.gz",
+        f".partial.{alive}.ab12cd34.x.nii.gz",
+        ".partial.notapid.x.png",
+        "x.png",
+    ]
+    for name in names:
+        (tmp_path / name).write_bytes(b"")
+    assert remove_stale_temporaries(tmp_path) == [tmp_path / names[0]]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(names[1:])

@@ -6,24 +6,38 @@ checkpoint it also deletes the previous file before writing the next, so a kill 
 none. Here each of its ignite ``Checkpoint`` objects gets a :class:`FixedNameDiskSaver`.
 """
 
+import logging
 import os
 from collections.abc import Mapping
 
+import ignite.distributed as idist
+import torch
 from ignite.handlers import Checkpoint, DiskSaver
 from monai.handlers import CheckpointSaver
 
+from bundle.io import remove_stale_temporaries, replace_atomically
+
+logger = logging.getLogger(__name__)
+
 
 class FixedNameDiskSaver(DiskSaver):
-    """ignite's atomic ``DiskSaver`` (temporary file in the same folder, then ``os.replace``; written on
-    rank 0 only) that, given ``filename``, always writes that name and never deletes it: the next save
-    replaces it in one step."""
+    """ignite's ``DiskSaver`` (written on rank 0 only) that writes through :func:`bundle.io.replace_atomically`
+    and, given ``filename``, always writes that name and never deletes it: the next save replaces it in one
+    step. ignite's own atomic mode names its temporary ``tmpXXXX``, which a killed run leaves behind (25 MB
+    for a WBC resume checkpoint); ours are ``.partial.<pid>.*``, and those of killed runs are deleted when
+    the next saver starts in the folder."""
 
     def __init__(self, dirname: str | os.PathLike, filename: str | None = None) -> None:
         super().__init__(dirname, atomic=True, require_empty=False)
         self.filename = filename
+        if idist.get_rank() == 0:
+            for path in remove_stale_temporaries(self.dirname):
+                logger.info("deleted %s, left by a run that was killed while saving", path)
 
     def __call__(self, checkpoint: Mapping, filename: str, metadata: Mapping | None = None) -> None:
-        super().__call__(checkpoint, self.filename or filename, metadata)
+        if idist.get_rank() == 0:
+            path = self.dirname / (self.filename or filename)
+            replace_atomically(path, lambda temporary: torch.save(checkpoint, temporary, **self.kwargs))
 
     def remove(self, filename: str) -> None:
         if self.filename is None:

@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 import torch
 from ignite.engine import Engine
@@ -27,8 +29,8 @@ def test_a_failed_write_leaves_the_previous_checkpoint_whole(tmp_path, monkeypat
     _train(saver, epochs=1)
     before = (tmp_path / "m.pt").read_bytes()
 
-    def crash(obj: object, file: object, **kwargs: object) -> None:
-        file.write(b"half a checkpoint")
+    def crash(obj: object, file: Path, **kwargs: object) -> None:
+        Path(file).write_bytes(b"half a checkpoint")
         raise OSError("disk full")
 
     monkeypatch.setattr(torch, "save", crash)
@@ -36,3 +38,16 @@ def test_a_failed_write_leaves_the_previous_checkpoint_whole(tmp_path, monkeypat
         _train(saver, epochs=1)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["m.pt"]
     assert (tmp_path / "m.pt").read_bytes() == before
+
+
+def test_temporaries_of_a_killed_run_are_deleted_and_none_is_left_by_saving(tmp_path, dead_pid):
+    """ignite's own atomic writer left a tmpXXXX of the checkpoint's size after a kill; ours are named by process."""
+    stale = tmp_path / f".partial.{dead_pid}.0a1b2c3d.last.pt"
+    live = tmp_path / ".partial.1.0a1b2c3d.last.pt"  # pid 1 runs: another writer's, kept
+    stale.write_bytes(b"half"), live.write_bytes(b"half")
+    saver = AtomicCheckpointSaver(
+        str(tmp_path), {"model": torch.nn.Linear(2, 1)}, save_interval=1, n_saved=1, interval_filename="last.pt"
+    )
+    assert not stale.exists() and live.exists()
+    _train(saver, epochs=2)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [live.name, "last.pt"]
