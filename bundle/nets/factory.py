@@ -33,7 +33,7 @@ def build_network(
     hidden: Sequence[int] = (10, 100),
     per_level: bool = False,
     architecture: str = "unet",
-    hypernet_correlation: float = 0.0,
+    hypernet_correlation: float = 0.5,
 ) -> nn.Module:
     """The network of ``method`` around one :class:`PhiUNet`: "sshn" (hypernetwork-predicted weights),
     "film" (own weights + FiLM), "fixed" and "stochastic" (the plain U-Net, trained at one phi or
@@ -41,7 +41,8 @@ def build_network(
     configure the SSHN's hypernetwork or FiLM's MLP. ``architecture`` picks the primary network:
     "unet" (:class:`PhiUNet`), "fpn" (:class:`PhiFPN`) or "psp" (:class:`PhiPSPNet`).
     ``hypernet_correlation`` is the correlation of the SSHN hypernetwork's phi and 1 - phi columns at
-    initialization: 0 (the paper's independent Kaiming columns) to 1 (tied, the phi-blind ablation).
+    initialization: 0 (the paper's independent Kaiming columns) to 1 (tied, the phi-blind ablation); 0.5 by
+    default (chosen on WBC's validation split, docs/design.md).
     """
     _check_method(method)
     if architecture not in ARCHITECTURES:

@@ -26,7 +26,7 @@ class SSHN(PhiConditionedUNet):
         negative_slope: LeakyReLU slope of the hypernetwork.
         column_correlation: the correlation of the hypernetwork's phi and 1 - phi columns at
             initialization, 0 (the paper's independent Kaiming columns) to 1 (tied: the phi-blind
-            ablation), see :class:`HyperNetwork`.
+            ablation); the default 0.5 shares part of the weights across phi, see :class:`HyperNetwork`.
     """
 
     def __init__(
@@ -35,7 +35,7 @@ class SSHN(PhiConditionedUNet):
         per_level: bool = False,
         hidden: Sequence[int] = (10, 100),
         negative_slope: float = 0.2,
-        column_correlation: float = 0.0,
+        column_correlation: float = 0.5,
     ) -> None:
         super().__init__()
         # Held outside the module tree on purpose: every forward replaces all its parameters, so

@@ -99,7 +99,7 @@ def build_registration_network(
     integration_steps: int = 0,
     flow_std: float = 1e-5,
     cascades: int = 1,
-    hypernet_correlation: float = 0.0,
+    hypernet_correlation: float = 0.5,
 ) -> RegistrationNet:
     """The registration network of ``method`` (sshn, fixed, stochastic, film) from plain config values."""
     unet = build_network(
