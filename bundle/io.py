@@ -13,7 +13,7 @@ def _temporary(filename: str | os.PathLike) -> Path:
     return path.with_name(f".partial.{os.getpid()}.{secrets.token_hex(4)}.{path.name}")
 
 
-def replace_atomically(filename: str | os.PathLike, write: Callable[[Path], None]) -> None:
+def replace_atomically(filename: str | os.PathLike, write: Callable[[Path], object]) -> None:
     """``write(temporary)`` to a hidden name beside ``filename``, then rename it to ``filename``; nothing is
     left behind when ``write`` fails."""
     temporary = _temporary(filename)

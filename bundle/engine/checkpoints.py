@@ -6,8 +6,8 @@ checkpoint it also deletes the previous file before writing the next, so a kill 
 none. Here each of its ignite ``Checkpoint`` objects gets a :class:`FixedNameDiskSaver`.
 """
 
-import os
 from collections.abc import Mapping
+from pathlib import Path
 
 from ignite.handlers import Checkpoint, DiskSaver
 from monai.handlers import CheckpointSaver
@@ -18,7 +18,7 @@ class FixedNameDiskSaver(DiskSaver):
     rank 0 only) that, given ``filename``, always writes that name and never deletes it: the next save
     replaces it in one step."""
 
-    def __init__(self, dirname: str | os.PathLike, filename: str | None = None) -> None:
+    def __init__(self, dirname: str | Path, filename: str | None = None) -> None:
         super().__init__(dirname, atomic=True, require_empty=False)
         self.filename = filename
 
@@ -49,7 +49,9 @@ class AtomicCheckpointSaver(CheckpointSaver):
         for attribute in ("_final_checkpoint", "_key_metric_checkpoint", "_interval_checkpoint"):
             checkpoint: Checkpoint | None = getattr(self, attribute)
             if checkpoint is not None:
-                name = interval_filename if attribute == "_interval_checkpoint" else checkpoint.save_handler.filename
+                # MONAI's writers are a DiskSaver subclass with a filename, which ignite's type does not declare.
+                saver, interval = checkpoint.save_handler, attribute == "_interval_checkpoint"
+                name = interval_filename if interval else saver.filename  # type: ignore[attr-defined]
                 checkpoint.save_handler = FixedNameDiskSaver(self.save_dir, name)
 
     def state_dict(self) -> dict:
