@@ -9,6 +9,7 @@ accepts literal values only and checks types and ranges, then calls ``monai.bund
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import Any, TypeGuard
 
 import torch
 from monai.bundle import run
@@ -41,11 +42,11 @@ def _number(value: object, low: float, high: float = float("inf"), integer: bool
     return isinstance(value, kinds) and not isinstance(value, bool) and low <= value <= high
 
 
-def _phis(value: object) -> bool:
+def _phis(value: object) -> TypeGuard[list | tuple]:
     return isinstance(value, list | tuple) and len(value) > 0 and all(_number(v, 0, 1) for v in value)
 
 
-def _flag(value: object) -> bool:
+def _flag(value: object) -> TypeGuard[bool | str]:
     return isinstance(value, bool) or (isinstance(value, str) and value.lower() in ("true", "false"))
 
 
@@ -135,13 +136,15 @@ def run_checked(
         print(f"error: {error}", file=sys.stderr)
         return 2
     files = [str(CONFIGS / name) for name in config_names]
+    # Config values of any type, which MONAI's run takes as its **override.
+    values: dict[str, Any] = {"bundle_root": str(ROOT)} | settings
     try:
         run(
             run_id,
             config_file=files,
             meta_file=str(CONFIGS / "metadata.json"),
             logging_file=str(CONFIGS / "logging.conf"),
-            **{"bundle_root": str(ROOT)} | settings,
+            **values,
         )
     except Exception as error:
         if not _is_input_error(error):

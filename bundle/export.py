@@ -5,6 +5,7 @@ import json
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TypeVar
 
 import torch
 from torch import nn
@@ -13,6 +14,8 @@ from bundle.data.validation import InputError, explain
 from bundle.io import replace_atomically
 from bundle.nets.conditioned import PhiConditionedUNet
 from bundle.nets.unet import PhiUNet, phi_argument
+
+ModuleT = TypeVar("ModuleT", bound=nn.Module)  # load_weights hands back the network it is given
 
 
 def deployed_network(network: nn.Module, phi: float | Sequence[float]) -> PhiUNet:
@@ -23,7 +26,7 @@ def deployed_network(network: nn.Module, phi: float | Sequence[float]) -> PhiUNe
     """
     network = getattr(network, "module", network)  # DistributedDataParallel
     if isinstance(network, PhiConditionedUNet):
-        return network.materialize(phi).eval()
+        return network.materialize(phi_argument(phi)).eval()
     if not isinstance(network, PhiUNet):
         raise TypeError(f"expected a PhiUNet, SSHN or FiLMUNet, got {type(network).__name__}")
     deployed = copy.deepcopy(network).eval()
@@ -79,7 +82,7 @@ def check_fits(state: dict, network: nn.Module, path: str | Path) -> dict[str, t
     return state
 
 
-def load_weights(network: nn.Module, path: str | Path, device: torch.device | str = "cpu") -> nn.Module:
+def load_weights(network: ModuleT, path: str | Path, device: torch.device | str = "cpu") -> ModuleT:
     """``network`` on ``device`` with the state dict saved at ``path`` (a bundle checkpoint), strictly.
 
     Loading uses ``weights_only=True`` (:func:`read_checkpoint`); a checkpoint of another method or
@@ -116,6 +119,7 @@ def export_onnx(network: nn.Module, phi: float, path: str | Path, input_shape: S
     example = torch.zeros(tuple(input_shape))
     batch = {0: torch.export.Dim("batch")}
     program = torch.onnx.export(deployed, (example,), dynamo=True, dynamic_shapes=(batch,), verbose=False)
+    assert program is not None  # the dynamo exporter returns its program; None is the legacy exporter's
     model = program.model_proto
     extra = metadata | {"phi": phi, "input_shape": ["N", *input_shape[1:]]}
     onnx.helper.set_model_props(model, {"metadata.json": json.dumps(extra)})

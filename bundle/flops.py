@@ -7,6 +7,7 @@ from torch import nn
 from torch.utils.flop_counter import FlopCounterMode
 
 from bundle.nets.resize import level_sizes
+from bundle.nets.unet import PhiUNet
 
 
 def count_flops(network: nn.Module, input_shape: Sequence[int], phi: float | Sequence[float] | None = None) -> int:
@@ -24,7 +25,7 @@ def count_flops(network: nn.Module, input_shape: Sequence[int], phi: float | Seq
     return counter.get_total_flops()
 
 
-def cost_table(network: nn.Module, input_shape: Sequence[int], phis: Sequence[float]) -> list[dict]:
+def cost_table(network: PhiUNet, input_shape: Sequence[int], phis: Sequence[float]) -> list[dict]:
     """One row per phi: phi, the spatial size at every level, GFLOPs and GMACs per forward pass.
 
     ``network`` is a :class:`~bundle.nets.unet.PhiUNet` (the cost of an SSHN's deployed network).

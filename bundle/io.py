@@ -35,7 +35,7 @@ def remove_stale_temporaries(folder: str | os.PathLike) -> list[Path]:
     return stale
 
 
-def replace_atomically(filename: str | os.PathLike, write: Callable[[Path], None]) -> None:
+def replace_atomically(filename: str | os.PathLike, write: Callable[[Path], object]) -> None:
     """``write(temporary)`` to a hidden name beside ``filename``, then rename it to ``filename``; nothing is
     left behind when ``write`` fails."""
     temporary = _temporary(filename)

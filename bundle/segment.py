@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import torch
 from monai.bundle import ConfigParser
@@ -68,10 +69,18 @@ class VolumeSlidingWindowInferer(SlidingWindowInferer):
     it), and a window covering the whole volume gives exactly whole-volume inference.
     """
 
-    def __call__(self, inputs: torch.Tensor, network: Callable[..., torch.Tensor], *args, **kwargs) -> torch.Tensor:
+    def __call__(
+        self,
+        inputs: torch.Tensor,
+        network: Callable[..., torch.Tensor | Sequence[torch.Tensor] | dict[Any, torch.Tensor]],
+        *args: Any,
+        **kwargs: Any,
+    ) -> torch.Tensor | tuple[torch.Tensor, ...] | dict[Any, torch.Tensor]:
         """Logits (N, classes, *spatial) of ``inputs`` (N, C, *spatial), stitched from windows of ``network``."""
         clipped = copy.copy(self)  # a per-call roi; the inferer itself stays as configured
-        clipped.roi_size = [min(roi, size) for roi, size in zip(self.roi_size, inputs.shape[2:], strict=True)]
+        # MONAI's roi_size may be one int for every axis, as in SlidingWindowInferer(96).
+        window = [self.roi_size] * (inputs.dim() - 2) if isinstance(self.roi_size, int) else self.roi_size
+        clipped.roi_size = [min(roi, size) for roi, size in zip(window, inputs.shape[2:], strict=True)]
         return SlidingWindowInferer.__call__(clipped, inputs, network, *args, **kwargs)
 
 
@@ -123,7 +132,7 @@ def load_bundle_network(
     dataset = get_variant(variant)
     parser = ConfigParser()
     parser.read_config([str(CONFIGS / name) for name in ["inference.json", *dataset.overlays]])
-    weights = dataset.shipped_weights if ckpt is None else ckpt
+    weights = dataset.weights_file() if ckpt is None else ckpt
     return load_weights(parser.get_parsed_content("network_def"), weights, device), parser
 
 

@@ -31,6 +31,7 @@ All write their rows as JSON to --output.
 import json
 import sys
 import tempfile
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import fire
@@ -64,8 +65,8 @@ def _parameters(network) -> int:
 
 
 def training(
-    dims: list[int] = (2, 3),
-    batches: list[int] = (1, 16),
+    dims: Sequence[int] = (2, 3),
+    batches: Sequence[int] = (1, 16),
     features: int = 16,
     repeats: int = 10,
     device: str = "cpu",
@@ -96,9 +97,9 @@ def training(
 
 
 def inference(
-    dims: list[int] = (2, 3),
-    phis: list[float] = (0.0, 0.25, 0.5),
-    variants: list[str] = ("fp32", "channels_last", "bf16"),
+    dims: Sequence[int] = (2, 3),
+    phis: Sequence[float] = (0.0, 0.25, 0.5),
+    variants: Sequence[str] = ("fp32", "channels_last", "bf16"),
     features: int = 16,
     levels: int = 5,
     in_channels: int = 1,
@@ -172,7 +173,7 @@ def accuracy(
     dataset_dir: str = "../shared/data/hippocampus",
     phi: float = 0.25,
     ckpt: str | None = None,
-    variants: list[str] = ("fp32", "channels_last", "bf16"),
+    variants: Sequence[str] = ("fp32", "channels_last", "bf16"),
     seed: int = 0,
     device: str = "cpu",
     output: str = "eval/benchmark_accuracy.json",
@@ -196,8 +197,8 @@ def accuracy(
 def sliding(
     variant: str = "hippocampus",
     phi: float = 0.5,
-    shape: list[int] = (1, 1, 160, 192, 160),
-    rois: list[list[int]] = ((64, 64, 64), (96, 96, 96)),
+    shape: Sequence[int] = (1, 1, 160, 192, 160),
+    rois: Sequence[Sequence[int]] = ((64, 64, 64), (96, 96, 96)),
     overlap: float = 0.25,
     repeats: int = 2,
     output: str = "eval/benchmark_sliding.json",
@@ -244,14 +245,14 @@ def registration(
     method: str = "sshn",
     features: int = 16,
     levels: int = 5,
-    hidden: list[int] = (10, 16),
-    phis: list[float] = (0.1, 0.25, 0.5),
+    hidden: Sequence[int] = (10, 16),
+    phis: Sequence[float] = (0.1, 0.25, 0.5),
     cascades: int = 1,
     sigma: float = 1.5,
     iterations: int = 50,
     pairs: int = 5,
     repeats: int = 5,
-    slices: list[int] | None = (-8, -4, 0, 4, 8),
+    slices: Sequence[int] | None = (-8, -4, 0, 4, 8),
     output: str = "eval/benchmark_speed_registration.json",
 ) -> None:
     """Per pair: median ms of the deployed network at each phi (run ``cascades`` times per pair) and of demons
@@ -274,12 +275,16 @@ def registration(
     }
     network = load_registration_network(ckpt, settings)
     deployed = {f"network phi {phi:g}": network.materialize(phi) for phi in phis}
-    actions = {
-        name: lambda round_, net=net: net(items[round_ % len(items)]["image"][None]) for name, net in deployed.items()
-    }
-    actions["demons"] = lambda round_: demons(
-        *items[round_ % len(items)]["image"].numpy(), iterations=iterations, sigma=sigma
-    )  # image: [moving, fixed]
+
+    def network_pass(net: torch.nn.Module) -> Callable[[int], object]:
+        return lambda round_: net(items[round_ % len(items)]["image"][None])
+
+    def demons_pass(round_: int) -> np.ndarray:
+        moving, fixed = items[round_ % len(items)]["image"].numpy()  # image: [moving, fixed]
+        return demons(moving, fixed, iterations=iterations, sigma=sigma)
+
+    actions = {name: network_pass(net) for name, net in deployed.items()}
+    actions["demons"] = demons_pass
     with torch.inference_mode():
         measured = interleaved_runs(actions, repeats, warmup=1)
     rows = []
@@ -303,7 +308,7 @@ def segmenting(
     dataset_dir: str | None = None,
     split: str = "test",
     phi: float = 0.5,
-    precisions: list[str] | str = ("fp32", "auto"),
+    precisions: Sequence[str] | str = ("fp32", "auto"),
     rounds: int = 3,
     output: str = "eval/benchmark_speed/segmenting.json",
 ) -> None:
@@ -333,7 +338,7 @@ def gpu(
     device: str = "cuda",
     sizes: str = "gpu",
     repeats: int = 20,
-    variants: list[str] = GPU_VARIANTS,
+    variants: Sequence[str] = GPU_VARIANTS,
     output: str = "eval/benchmark_speed/gpu.json",
 ) -> None:
     """Every GPU goal: its measured value, target and PASS / FAIL (exit 1 if any fails), then latency against

@@ -34,8 +34,9 @@ def main(
         print(f"error: {error}", file=sys.stderr)
         sys.exit(2)
     configs = ["train.json", *dataset.overlays, "evaluate.json"]
-    ckpt_dir = ckpt_dir or str(dataset.shipped_weights.parent)
-    overrides = {"dataset_dir": dataset_dir, "ckpt_dir": ckpt_dir, "eval_dir": eval_dir, "eval_split": split}
+    ckpt_dir = ckpt_dir or str(dataset.weights_file().parent)
+    overrides: dict[str, object] = {"dataset_dir": dataset_dir, "ckpt_dir": ckpt_dir}
+    overrides |= {"eval_dir": eval_dir, "eval_split": split}
     overrides |= {"val_phis": val_phis, "method": method, "device": device, "num_workers": 0}
     sys.exit(run_checked("evaluating", configs, flags={"eval_split": "split"}, **overrides))
 

@@ -61,7 +61,7 @@ def main(
         check_device(device)
         files = input_files(input)
         exported = ckpt is not None and ckpt.endswith(".ts")
-        if exported:
+        if exported and ckpt is not None:  # exported implies a ckpt; the test narrows its type
             budgets = [max_gflops, max_latency_ms, max_dice_drop]
             deployed, chosen, dataset, size, channels = _exported(ckpt, phi, budgets, device)
             row = choose_phi(chosen, sweep)[1]

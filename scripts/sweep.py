@@ -45,7 +45,7 @@ def main(
         ["train.json", *dataset.overlays, "sweep.json"],
         flags={"sweep_dir": "output_dir", "sweep_split": "split"},
         dataset_dir=dataset_dir,
-        ckpt_dir=ckpt_dir or str(dataset.shipped_weights.parent),
+        ckpt_dir=ckpt_dir or str(dataset.weights_file().parent),
         sweep_dir=output_dir,
         sweep_split=split,
         phi_start=phi_start,

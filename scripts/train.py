@@ -54,12 +54,13 @@ def main(
         sys.exit(2)
     configs = ["train.json", *dataset.overlays, *(["cpu.json"] if cpu else [])]
     configs += ["multi_gpu_train.json"] if multi_gpu else []
-    overrides = {"dataset_dir": dataset_dir, "ckpt_dir": ckpt_dir, "output_dir": output_dir, "resume": resume}
+    overrides: dict[str, object] = {"dataset_dir": dataset_dir, "ckpt_dir": ckpt_dir}
+    overrides |= {"output_dir": output_dir, "resume": resume}
     overrides |= {"method": method, "architecture": architecture, "block": block}
     overrides |= {"phi": phi, "phi_prior": phi_prior, "epochs": epochs, "batch_size": batch_size}
     overrides |= {"lr": lr, "head_lr_scale": head_lr_scale, "hypernet_correlation": hypernet_correlation}
     overrides |= {"seed": seed, "pretrained": pretrained, "checkpoint_interval": checkpoint_interval}
-    sys.exit(run_checked("training", configs, **overrides))
+    sys.exit(run_checked("training", configs, flags={}, **overrides))  # each flag is named as its config key
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ import json
 import platform
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import monai
 import torch
@@ -18,7 +19,7 @@ from bundle.perf.hardware import hardware
 # The paper's numbers per dataset (mean test Dice x100 over 5 seeds; ../shared/PAPER.md): (source, phis,
 # method -> Dice). WBC: Tables 1, 3 and 5. Registration: the paper's OASIS-2D registration (Table 2, phi 0 and
 # 0.5 only), on other brains than our Mindboggle pairs.
-PAPER_DICE = {
+PAPER_DICE: dict[str, tuple[str, tuple[float, ...], dict[str, tuple[float, ...]]]] = {
     "wbc": (
         "the paper's Table 1, WBC",
         (0.0, 0.1, 0.2, 0.3, 0.4, 0.5),
@@ -123,15 +124,15 @@ def _methods(tables: dict, dataset: str) -> list[str]:
     lines += ["| method | ours: best Dice (at phi) | paper |", "|---|---|---|"]
     for method in methods:
         best = max((row for row in dice if row["method"] == method), key=lambda row: row["dice"])
-        paper = PAPER_BEST.get(dataset, {}).get(method, MISSING)
-        lines.append(f"| {method} | {_dice(best)} (phi {best['phi']:g}) | {paper} |")
+        paper_best = PAPER_BEST.get(dataset, {}).get(method, MISSING)
+        lines.append(f"| {method} | {_dice(best)} (phi {best['phi']:g}) | {paper_best} |")
     lines += ["", "## Training time (the paper's Table 3)", ""]
     lines += [f"| method | minutes (mean ± std) | runs | epochs | paper ({dataset}, minutes) |", "|---" * 5 + "|"]
     for row in tables["time"]:
-        paper = PAPER_MINUTES.get(dataset, {}).get(row["method"].replace("scaled to ", ""), MISSING)
+        paper_minutes = PAPER_MINUTES.get(dataset, {}).get(row["method"].replace("scaled to ", ""), MISSING)
         lines.append(
             f"| {row['method']} | {row['minutes']:.2f} ± {row['std']:.2f} | {row['runs']} | {row['epochs']:.0f} "
-            f"| {paper} |"
+            f"| {paper_minutes} |"
         )
     by_name = {row["method"]: row["minutes"] for row in tables["time"]}
     scaled = next((m for name, m in by_name.items() if name.startswith("fixed set (scaled")), None)
@@ -278,9 +279,7 @@ SECTIONS = {
 }
 
 
-def write_report(
-    parts: Mapping[str, object], task: Task, profile: Profile, commit: str, report_dir: str | Path
-) -> Path:
+def write_report(parts: Mapping[str, Any], task: Task, profile: Profile, commit: str, report_dir: str | Path) -> Path:
     """report.md in ``report_dir`` with a section for each part that has been run (``parts``: name -> its JSON)."""
     lines = _header(task, profile, commit)
     if "methods" in parts:

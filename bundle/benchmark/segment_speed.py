@@ -10,6 +10,7 @@ import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -67,13 +68,15 @@ def segment_side_by_side(
     seconds, is reported apart as ``calibration_s``)."""
     deployed = deployed_network(network, phi)
     shape = (1, in_channels, *spatial_size)
-    ready, rows = {}, []
+    ready: dict[str, tuple[nn.Module, str]] = {}
+    rows: list[dict[str, Any]] = []
     for precision in precisions:
         start = time.perf_counter()
         ready[precision] = with_precision(deployed, precision, shape)
         calibration = time.perf_counter() - start
         rows.append({"precision": precision, "runs_as": ready[precision][1], "calibration_s": calibration})
-    order, seconds = list(precisions), {precision: [] for precision in precisions}
+    order = list(precisions)
+    seconds: dict[str, list[float]] = {precision: [] for precision in precisions}
     with tempfile.TemporaryDirectory() as folder:
         # Inputs as numbered links: a split may hold one name twice (WBC's two source folders both have 062.bmp).
         (Path(folder) / "in").mkdir()

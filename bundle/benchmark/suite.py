@@ -74,8 +74,12 @@ class Benchmark:
         if isinstance(lr_grid, int | float) and not isinstance(lr_grid, bool):
             lr_grid = [lr_grid]  # fire passes --lr_grid 0.001 (no brackets) as one number
         if lr_grid is not None:
-            numbers = all(isinstance(lr, int | float) and not isinstance(lr, bool) for lr in lr_grid or [])
-            if not lr_grid or not numbers or not all(0 < lr <= 10 for lr in lr_grid):
+            if (
+                isinstance(lr_grid, bool)  # fire passes a bare --lr_grid as True
+                or not lr_grid
+                or not all(isinstance(lr, int | float) and not isinstance(lr, bool) for lr in lr_grid)
+                or not all(0 < lr <= 10 for lr in lr_grid)
+            ):
                 raise ValueError(f"lr_grid must be a non-empty list of numbers in (0, 10], got {lr_grid!r}")
             self.profile = dataclasses.replace(self.profile, lr_grid=tuple(sorted(lr_grid)))
         if not Path(dataset_dir).is_dir():
@@ -128,7 +132,7 @@ class Benchmark:
         """Table 1 (test Dice per method and phi over seeds) and Table 3 (training time), with the two figures."""
         specs = plan.method_runs(self.profile, self._lrs())
         results = self._run(specs, partial=True)
-        tables = {"dice": dice_table(results.values()), "time": time_table(results.values())}
+        tables: dict[str, list] = {"dice": dice_table(results.values()), "time": time_table(results.values())}
         tables["pending"] = [spec.name for spec in specs if spec.name not in results]
         self._write("methods", tables)
         if tables["dice"]:

@@ -2,7 +2,7 @@
 
 import statistics
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 PAPER_FIXED_NETWORKS = 11  # the paper's Fixed set: phi = 0, 0.05, ..., 0.5
 
@@ -11,7 +11,7 @@ def _mean_std(values: Sequence[float]) -> tuple[float, float]:
     return statistics.fmean(values), statistics.stdev(values) if len(values) > 1 else 0.0
 
 
-def dice_table(results: Sequence[dict]) -> list[dict]:
+def dice_table(results: Iterable[dict]) -> list[dict]:
     """One row per (method, phi): test Dice mean and std over seeds, seed count, GFLOPs and, where the test
     rows have it (registration's "nonpositive_jacobian"), "folding": its mean over seeds (else None).
 
@@ -42,7 +42,7 @@ def dice_table(results: Sequence[dict]) -> list[dict]:
     return table
 
 
-def time_table(results: Sequence[dict]) -> list[dict]:
+def time_table(results: Iterable[dict]) -> list[dict]:
     """Training wall time per method in minutes (mean and std over seeds, with epochs), and the Fixed set's.
 
     The Fixed set is every Fixed network of one seed together (the paper's Table 3 row), measured for

@@ -6,13 +6,14 @@ writing leaves a truncated file that looks like a result. ``SaveImaged(writer=..
 
 import os
 
-from monai.data import NibabelWriter, PILWriter
+from monai.data import ImageWriter, NibabelWriter, PILWriter
 
 from bundle.io import replace_atomically
 
 
-class _AtomicWrite:
-    """Mixin: the image writer's own ``write`` aimed at a temporary name, then renamed."""
+class _AtomicWrite(ImageWriter):
+    """Mixin for an ``ImageWriter`` (first in the bases, before the writer it wraps): the writer's own ``write``
+    aimed at a temporary name, then renamed."""
 
     def write(self, filename: str | os.PathLike, verbose: bool = False, **kwargs) -> None:
         replace_atomically(filename, lambda temporary: super(_AtomicWrite, self).write(temporary, verbose, **kwargs))

@@ -32,6 +32,12 @@ class SegmentationDataset:
     overlays: tuple[str, ...] = ()
     shipped_weights: Path | None = None
 
+    def weights_file(self) -> Path:
+        """``shipped_weights`` of a dataset that has them (every ``--variant``); a ValueError for one without."""
+        if self.shipped_weights is None:
+            raise ValueError(f"dataset {self.name!r} ships no trained weights")
+        return self.shipped_weights
+
 
 DATASETS = {
     dataset.name: dataset

@@ -68,7 +68,7 @@ def fetch_wbc(root: str | os.PathLike, mirror: str | None = None) -> Path:
 
 
 def fetch_msd(
-    root: str | os.PathLike, task: str = "Task04_Hippocampus", url: str | None = None, md5: str | None = None
+    root: str | os.PathLike, task: str = "Task04_Hippocampus", url: str | None = None, md5: str | int | None = None
 ) -> Path:
     """Download and extract a Medical Segmentation Decathlon task so that ``root/imagesTr``, ``root/labelsTr`` exist.
 
@@ -100,7 +100,7 @@ def fetch_msd(
 
 
 def ensure_dataset(
-    name: str, root: str | os.PathLike, mirror: str | None = None, mirror_md5: str | None = None
+    name: str, root: str | os.PathLike, mirror: str | None = None, mirror_md5: str | int | None = None
 ) -> Path:
     """Return ``root`` as is when it already holds dataset ``name`` in the bundle layout, else fetch it there.
 
@@ -126,7 +126,7 @@ def ensure_dataset(
 
 @exit_on_bad_input
 def ensure_dataset_or_exit(
-    name: str, root: str | os.PathLike, mirror: str | None = None, mirror_md5: str | None = None
+    name: str, root: str | os.PathLike, mirror: str | None = None, mirror_md5: str | int | None = None
 ) -> Path:
     """:func:`ensure_dataset` for the bundle's configs: a failed fetch ends the run with one line on stderr
     (exit status 2) naming the URL, the cause and the two ways out."""

@@ -39,7 +39,10 @@ class SkipFailed(Compose):
         super().__init__(*args, **kwargs)
         self.failed: list[tuple[str, str]] = []
 
-    def __call__(self, data: Mapping[Hashable, object], *args, **kwargs) -> Mapping[Hashable, object]:
+    # MONAI's Compose names its first argument input_, its base Transform data: no name fits both.
+    def __call__(  # type: ignore[override]
+        self, data: Mapping[Hashable, object], *args, **kwargs
+    ) -> Mapping[Hashable, object]:
         try:
             return super().__call__(data, *args, **kwargs)
         except Exception as error:  # any cause: it is named, and the other inputs still get their label maps

@@ -5,8 +5,9 @@ Two families: "wbc" (2D RGB microscopy, .bmp images, .png masks 0/128/255) and "
 than spelled out in every config so that a dataset variant is a one-line override.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import torch
 from monai.data.utils import create_file_basename
@@ -56,7 +57,7 @@ class PathKeepingSpacingd(Spacingd):
     request, so the plain transform fails there with ``'str' object has no attribute 'update'``.
     """
 
-    def __call__(self, data: dict, lazy: bool | None = None) -> dict:
+    def __call__(self, data: Mapping[Any, Any], lazy: bool | None = None) -> dict:
         prefixes = tuple(f"{key}_" for key in self.keys)
         paths = {k: v for k, v in data.items() if isinstance(v, str) and k.startswith(prefixes)}
         result = super().__call__({k: v for k, v in data.items() if k not in paths}, lazy)

@@ -13,12 +13,14 @@ import os
 import sys
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from pathlib import Path
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar, cast
 
 import nibabel as nib
 import torch
+from monai.data import MetaTensor
 from monai.data.utils import affine_to_spacing
 from monai.transforms import LoadImage, LoadImaged, MapTransform
+from nibabel.spatialimages import SpatialHeader
 from PIL import Image
 
 P = ParamSpec("P")
@@ -41,7 +43,7 @@ def max_voxels() -> int:
 class InputError(ValueError):
     """A user's file that cannot be used; ``str()`` is "<file>: <problem>"."""
 
-    def __init__(self, path: str | Path, problem: str) -> None:
+    def __init__(self, path: str | os.PathLike, problem: str) -> None:
         super().__init__(f"{path}: {problem}")
         self.path, self.problem = str(path), problem
 
@@ -90,7 +92,9 @@ def declared_shape(path: str | Path) -> tuple[int, ...] | None:
     None where the header cannot tell (the loader then reports the file)."""
     try:
         if str(path).lower().endswith((".nii", ".nii.gz")):  # as the loaders: any case
-            return tuple(int(n) for n in nib.load(path).header.get_data_shape())
+            # nibabel types load() as its base image class; a NIfTI file's header is a spatial one.
+            header = cast(SpatialHeader, nib.load(path).header)
+            return tuple(int(n) for n in header.get_data_shape())
         with Image.open(path) as image:
             return (*image.size, len(image.getbands()))
     except Exception:  # an unreadable header: the loader's own message names the problem
@@ -139,7 +143,8 @@ class CheckedLoadImaged(LoadImaged):
     def __call__(self, data: Mapping[Hashable, object], reader: object = None) -> dict:
         d = dict(data)
         for key in self.key_iterator(d):
-            path = d[key]
+            # Whatever the sample holds: a file name, or anything else, which the loader refuses below.
+            path: Any = d[key]
             if isinstance(path, str | Path) and not Path(path).is_file():
                 image = data.get("image")  # its file name: d["image"] may be loaded already
                 of = f" (the {key} of {image})" if key != "image" and isinstance(image, str | Path) else ""
@@ -228,7 +233,7 @@ class CheckResampledSized(MapTransform):
         super().__init__(keys)
         self.pixdim = [float(p) for p in pixdim]
 
-    def __call__(self, data: Mapping[Hashable, torch.Tensor]) -> Mapping[Hashable, torch.Tensor]:
+    def __call__(self, data: Mapping[Hashable, MetaTensor]) -> Mapping[Hashable, MetaTensor]:
         for key in self.key_iterator(dict(data)):
             image = data[key]
             spacing = affine_to_spacing(image.affine, r=len(self.pixdim)).tolist()

@@ -7,8 +7,8 @@ none. Here each of its ignite ``Checkpoint`` objects gets a :class:`FixedNameDis
 """
 
 import logging
-import os
 from collections.abc import Mapping
+from pathlib import Path
 
 import ignite.distributed as idist
 import torch
@@ -27,7 +27,7 @@ class FixedNameDiskSaver(DiskSaver):
     for a WBC resume checkpoint); ours are ``.partial.<pid>.*``, and those of killed runs are deleted when
     the next saver starts in the folder."""
 
-    def __init__(self, dirname: str | os.PathLike, filename: str | None = None) -> None:
+    def __init__(self, dirname: str | Path, filename: str | None = None) -> None:
         super().__init__(dirname, atomic=True, require_empty=False)
         self.filename = filename
         if idist.get_rank() == 0:
@@ -63,7 +63,9 @@ class AtomicCheckpointSaver(CheckpointSaver):
         for attribute in ("_final_checkpoint", "_key_metric_checkpoint", "_interval_checkpoint"):
             checkpoint: Checkpoint | None = getattr(self, attribute)
             if checkpoint is not None:
-                name = interval_filename if attribute == "_interval_checkpoint" else checkpoint.save_handler.filename
+                # MONAI's writers are a DiskSaver subclass with a filename, which ignite's type does not declare.
+                saver, interval = checkpoint.save_handler, attribute == "_interval_checkpoint"
+                name = interval_filename if interval else saver.filename  # type: ignore[attr-defined]
                 checkpoint.save_handler = FixedNameDiskSaver(self.save_dir, name)
 
     def state_dict(self) -> dict:

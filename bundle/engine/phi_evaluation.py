@@ -5,9 +5,19 @@ from collections.abc import Callable, Sequence
 import torch
 from ignite.engine import Engine
 from ignite.metrics import Metric
+from monai.engines import SupervisedEvaluator
 from monai.engines.utils import default_prepare_batch
 from monai.metrics import compute_dice
 from monai.networks.utils import one_hot
+
+
+def labelled_batch(batchdata: dict, device: torch.device | str) -> tuple[torch.Tensor, torch.Tensor]:
+    """The image and label of ``batchdata`` on ``device`` (MONAI's ``default_prepare_batch``); a ValueError where
+    it has no label, which a Dice needs."""
+    image, label = default_prepare_batch(batchdata, device)
+    if label is None:
+        raise ValueError("a batch without a label: Dice needs one")
+    return image, label
 
 
 class MultiPhiIteration:
@@ -22,7 +32,7 @@ class MultiPhiIteration:
             raise ValueError("MultiPhiIteration needs at least one phi")
         self.phis = [float(phi) for phi in phis]
 
-    def __call__(self, engine: Engine, batchdata: dict) -> dict:
+    def __call__(self, engine: SupervisedEvaluator, batchdata: dict) -> dict:
         image, label = default_prepare_batch(batchdata, engine.state.device, engine.non_blocking)
         engine.network.eval()
         preds = {}

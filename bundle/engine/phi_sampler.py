@@ -25,10 +25,11 @@ class PhiSampler:
 
     def _draw(self, engine: Engine) -> None:
         self.phi = self.prior.sample(engine.state.iteration)
-        engine.state.phi = self.phi
+        # ignite's State holds the attributes users add, but its type declares none of them.
+        engine.state.phi = self.phi  # type: ignore[attr-defined]
 
     def __call__(
         self, batchdata: dict, device: str | torch.device | None = None, non_blocking: bool = False, **kwargs
-    ) -> tuple[torch.Tensor, torch.Tensor, tuple, dict]:
+    ) -> tuple[torch.Tensor, torch.Tensor | None, tuple, dict]:
         image, label = default_prepare_batch(batchdata, device, non_blocking, **kwargs)
         return image, label, (), {"phi": self.phi}

@@ -9,6 +9,7 @@ import logging
 import random
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import torch
@@ -144,11 +145,12 @@ class RandomStates:
 
     def state_dict(self) -> dict:
         _, python, gauss = random.getstate()
+        # get_state() returns the legacy tuple by default; numpy's stubs type that call as the dict form.
         return {
             "torch": torch.get_rng_state(),
-            "numpy": _from_numpy(np.random.get_state()),
+            "numpy": _from_numpy(cast(tuple, np.random.get_state())),
             "python": {"key": torch.tensor(python, dtype=torch.int64), "gauss": gauss},
-            "transforms": [_from_numpy(t.R.get_state()) for t in self.randomizables],
+            "transforms": [_from_numpy(cast(tuple, t.R.get_state())) for t in self.randomizables],
         }
 
     def load_state_dict(self, state: dict) -> None:

@@ -14,10 +14,11 @@ def conv_type(spatial_dims: int) -> type[nn.Conv2d] | type[nn.Conv3d]:
     return nn.Conv2d if spatial_dims == 2 else nn.Conv3d
 
 
-def init_conv(conv: nn.Module, negative_slope: float) -> None:
+def init_conv(conv: nn.Conv2d | nn.Conv3d, negative_slope: float) -> None:
     """Kaiming-normal weights for a LeakyReLU that follows, zero bias: activations keep unit scale."""
     nn.init.kaiming_normal_(conv.weight, a=negative_slope, nonlinearity="leaky_relu")
-    nn.init.zeros_(conv.bias)
+    if conv.bias is not None:
+        nn.init.zeros_(conv.bias)
 
 
 class ConvBlock(nn.Module):

@@ -38,13 +38,9 @@ class FiLMUNet(PhiConditionedUNet):
         super().__init__()
         self.primary = primary
         self.num_phi = primary.num_resizes if per_level else 1
-        self.targets = [
-            f"{name}.{conv}"
-            for name, module in primary.named_modules()
-            if isinstance(module, ConvBlock)
-            for conv in ("conv1", "conv2")
-        ]
-        self.channels = [primary.get_submodule(name).out_channels for name in self.targets]
+        blocks = [(name, module) for name, module in primary.named_modules() if isinstance(module, ConvBlock)]
+        self.targets = [f"{name}.{conv}" for name, _ in blocks for conv in ("conv1", "conv2")]
+        self.channels = [conv.out_channels for _, block in blocks for conv in (block.conv1, block.conv2)]
         self.body = mlp_body(2 * self.num_phi, hidden, negative_slope)
         self.head = nn.Linear(hidden[-1], 2 * sum(self.channels))
         nn.init.zeros_(self.head.weight)
@@ -53,7 +49,7 @@ class FiLMUNet(PhiConditionedUNet):
     def predict_weights(self, phis: List[float]) -> dict[str, torch.Tensor]:
         features = phi_features(conditioning_phis(phis, self.num_phi), self.head.weight.device)
         gamma, beta = self.head(self.body(features)).chunk(2)
-        weights = dict(self.primary.named_parameters())
+        weights: dict[str, torch.Tensor] = dict(self.primary.named_parameters())
         for name, scale, shift in zip(self.targets, gamma.split(self.channels), beta.split(self.channels), strict=True):
             weight, bias = weights[f"{name}.weight"], weights[f"{name}.bias"]
             factor = 1 + scale

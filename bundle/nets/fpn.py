@@ -45,11 +45,12 @@ class PhiFPN(PhiUNet):
 
     def _build_decoder(self, widths: List[int], block: str, negative_slope: float) -> None:
         conv = conv_type(self.spatial_dims)
-        self.laterals = nn.ModuleList(conv(width, widths[0], 1) for width in widths)
-        for lateral in self.laterals:
+        laterals = [conv(width, widths[0], 1) for width in widths]
+        for lateral in laterals:
             # As every convolution of the U-Net (see init_conv): keeps the merged maps near unit
             # scale, and sets the scale the SSHN's hypernetwork gives each predicted lateral.
             init_conv(lateral, negative_slope)
+        self.laterals = nn.ModuleList(laterals)
         # smoothers[j] works at level levels-2-j, like the U-Net's decoders[j].
         self.smoothers = nn.ModuleList(
             ConvBlock(self.spatial_dims, widths[0], widths[0], block, negative_slope) for _ in range(len(widths) - 1)

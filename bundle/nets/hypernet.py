@@ -2,6 +2,7 @@
 
 import math
 from collections.abc import Mapping, Sequence
+from typing import cast
 
 import torch
 from torch import nn
@@ -70,7 +71,8 @@ class HyperNetwork(nn.Module):
     @torch.no_grad()
     def _init_weights(self, scales: Sequence[float], rho: float) -> None:
         if rho:
-            first = self.body[0].weight
+            # mlp_body starts with an nn.Linear; torch types an indexed Sequential as any Module.
+            first = cast(nn.Linear, self.body[0]).weight
             first[:, 1::2] = rho * first[:, 0::2] + math.sqrt(1.0 - rho**2) * first[:, 1::2]
         # A predicted tensor's RMS is its rows' std times the hidden code's norm, which varies with phi.
         norms = [self.body(phi_features([phi] * self.num_phi)).norm().item() for phi in CALIBRATION_PHIS]

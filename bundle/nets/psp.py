@@ -16,9 +16,10 @@ PYRAMID_BINS = (1, 2, 3, 6)
 
 def adaptive_average_pool(x: torch.Tensor, size: List[int]) -> torch.Tensor:
     """Average (N, C, *spatial) over ``size`` adaptive bins per axis (2D or 3D): (N, C, *size)."""
+    # torch types output_size as a tuple, but takes a list, the one TorchScript accepts for List[int].
     if x.dim() == 4:
-        return F.adaptive_avg_pool2d(x, size)
-    return F.adaptive_avg_pool3d(x, size)
+        return F.adaptive_avg_pool2d(x, size)  # type: ignore[arg-type]
+    return F.adaptive_avg_pool3d(x, size)  # type: ignore[arg-type]
 
 
 class PhiPSPNet(PhiUNet):
@@ -64,10 +65,11 @@ class PhiPSPNet(PhiUNet):
         deepest = widths[-1]
         branch = max(1, deepest // len(self.bins))  # PSPNet: 1/N of the channels per branch
         conv = conv_type(self.spatial_dims)
-        self.pyramid = nn.ModuleList(conv(deepest, branch, 1) for _ in self.bins)
-        for pool_conv in self.pyramid:
+        pyramid = [conv(deepest, branch, 1) for _ in self.bins]
+        for pool_conv in pyramid:
             # As every convolution of the U-Net: LeakyReLU follows, activations keep unit scale.
             init_conv(pool_conv, negative_slope)
+        self.pyramid = nn.ModuleList(pyramid)
         self.pyramid_act = nn.LeakyReLU(negative_slope)
         self.fuse = ConvBlock(self.spatial_dims, deepest + branch * len(self.bins), widths[0], block, negative_slope)
 

@@ -4,11 +4,10 @@ from collections.abc import Iterable, Sequence
 
 import torch
 import torch.distributed as dist
-from monai.engines.utils import default_prepare_batch
 from torch import nn
 from tqdm import tqdm
 
-from bundle.engine.phi_evaluation import PhiDice
+from bundle.engine.phi_evaluation import PhiDice, labelled_batch
 from bundle.export import deployed_network
 from bundle.flops import count_flops
 from bundle.perf.latency import median_latency_ms
@@ -24,7 +23,7 @@ def segment_dice(
     metric.reset()
     with torch.no_grad():
         for batch in data:
-            image, label = default_prepare_batch(batch, device)
+            image, label = labelled_batch(batch, device)
             metric.update(({0.0: network(image).argmax(dim=1, keepdim=True)}, label))
     metric.compute()
     return metric.table[0.0]

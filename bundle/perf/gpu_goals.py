@@ -16,6 +16,7 @@ import torch
 from bundle.export import deployed_network
 from bundle.flops import count_flops
 from bundle.nets.factory import build_network
+from bundle.nets.unet import PhiUNet
 from bundle.perf.inference_speed import FastNetwork, interleaved_latency_ms
 from bundle.perf.step_time import interleaved_step_ms
 
@@ -93,12 +94,12 @@ def step_goals(sizes: GoalSizes, device: str, repeats: int) -> list[dict]:
     return rows
 
 
-def _deployed(sizes: GoalSizes, dims: int, in_channels: int, phi: float, device: str) -> torch.nn.Module:
+def _deployed(sizes: GoalSizes, dims: int, in_channels: int, phi: float, device: str) -> PhiUNet:
     sshn = build_network("sshn", dims, in_channels, 3, sizes.features, hidden=sizes.hidden)
     return deployed_network(sshn, phi).to(device).eval()
 
 
-def _variant_times(network: torch.nn.Module, shape: Sequence[int], variants: Sequence[str], repeats: int) -> dict:
+def _variant_times(network: PhiUNet, shape: Sequence[int], variants: Sequence[str], repeats: int) -> dict[str, float]:
     fast = {variant: FastNetwork(network, variant).eval() for variant in variants}
     return {variant: row["ms"] for variant, row in interleaved_latency_ms(fast, shape, repeats, warmup=3).items()}
 
@@ -109,7 +110,7 @@ def inference_goals(sizes: GoalSizes, device: str, repeats: int, variants: Seque
     network_2d = _deployed(sizes, 2, sizes.latency[1], sizes.phi, device)
     rows = []
     single = _variant_times(network_2d, sizes.latency, variants, repeats)
-    best = min(single, key=single.get)
+    best = min(single, key=single.__getitem__)
     detail = {"variant": best, "fp32_ms": single["fp32"], "ms_by_variant": single}
     rows.append(_goal(f"2D batch 1 latency {sizes.latency}", single[best], 0.5, True, "ms", **detail))
     for name, network, shape, target in (
@@ -117,7 +118,7 @@ def inference_goals(sizes: GoalSizes, device: str, repeats: int, variants: Seque
         (f"3D volume {sizes.volume}", _deployed(sizes, 3, sizes.volume[1], sizes.phi, device), sizes.volume, 1.5),
     ):
         times = _variant_times(network, shape, variants, repeats)
-        best = min(times, key=times.get)
+        best = min(times, key=times.__getitem__)
         detail = {"variant": best, "fp32_ms": times["fp32"], "ms_by_variant": times}
         rows.append(_goal(f"{name}, fastest / fp32 eager", times["fp32"] / times[best], target, False, "x", **detail))
     return rows

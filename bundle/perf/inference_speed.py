@@ -5,16 +5,16 @@ them on identical inputs, their passes interleaved, so their speed-ups are measu
 """
 
 import contextlib
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import cast
 
 import torch
 from monai.data import MetaTensor
-from monai.engines.utils import default_prepare_batch
 from torch import nn
 
-from bundle.engine.phi_evaluation import PhiDice
+from bundle.engine.phi_evaluation import PhiDice, labelled_batch
 from bundle.nets.unet import PhiUNet
-from bundle.perf.interleave import interleaved_runs
+from bundle.perf.interleave import Key, interleaved_runs
 
 VARIANTS = ("fp32", "channels_last", "bf16", "compiled")
 # Variants that can be combined with "+" (e.g. "channels_last+bf16+compiled"); "fp32" is none of them.
@@ -43,12 +43,15 @@ class FastNetwork(nn.Module):
         self.parts = variant_parts(variant)
         self.variant = variant
         self.layout = torch.channels_last if network.spatial_dims == 2 else torch.channels_last_3d
+        module: nn.Module = network
         if "channels_last" in self.parts:
-            network = network.to(memory_format=self.layout)
+            # Module.to takes memory_format (torch's documentation), but its typed overloads leave it out.
+            module = module.to(memory_format=self.layout)  # type: ignore[call-overload]
         if "compiled" in self.parts:
-            cuda = next(network.parameters()).device.type == "cuda"
-            network = torch.compile(network, mode="reduce-overhead" if cuda else None)
-        self.network = network
+            cuda = next(module.parameters()).device.type == "cuda"
+            # torch types compile()'s result as a plain callable; for a Module it is an OptimizedModule.
+            module = cast(nn.Module, torch.compile(module, mode="reduce-overhead" if cuda else None))
+        self.network = module
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if "compiled" in self.parts and isinstance(x, MetaTensor):
@@ -64,9 +67,14 @@ class FastNetwork(nn.Module):
             return self.network(x).float()
 
 
+def _forward(network: nn.Module, x: torch.Tensor) -> Callable[[int], object]:
+    """One pass of ``network`` on ``x`` as an action of :func:`interleaved_runs` (the round's index unused)."""
+    return lambda _: network(x)
+
+
 def interleaved_latency_ms(
-    networks: dict[Hashable, nn.Module], input_shape: Sequence[int], repeats: int = 10, warmup: int = 1, seed: int = 0
-) -> dict[Hashable, dict[str, float]]:
+    networks: Mapping[Key, nn.Module], input_shape: Sequence[int], repeats: int = 10, warmup: int = 1, seed: int = 0
+) -> dict[Key, dict[str, float]]:
     """Median wall time (ms) of one forward pass of each network on the same input of ``input_shape``
     (N, C, *spatial), and the seconds its first ``warmup`` passes took (for "compiled": compilation);
     keyed as ``networks`` (any names, e.g. (phi, variant) pairs). Passes are interleaved
@@ -75,9 +83,7 @@ def interleaved_latency_ms(
     device = next(next(iter(networks.values())).parameters()).device
     x = torch.randn(tuple(input_shape), generator=torch.Generator().manual_seed(seed)).to(device)
     with torch.no_grad():
-        measured = interleaved_runs(
-            {name: lambda _, net=net: net(x) for name, net in networks.items()}, repeats, warmup, device
-        )
+        measured = interleaved_runs({name: _forward(net, x) for name, net in networks.items()}, repeats, warmup, device)
     return {name: {"ms": row["ms"], "warmup_s": row["warmup_s"]} for name, row in measured.items()}
 
 
@@ -97,7 +103,7 @@ def dice_by_variant(
         metric.reset()
     with torch.no_grad():
         for batch in data:
-            image, label = default_prepare_batch(batch, device)
+            image, label = labelled_batch(batch, device)
             for variant, model in fast.items():
                 metrics[variant].update(({0.0: model(image).argmax(dim=1, keepdim=True)}, label))
     result = {}

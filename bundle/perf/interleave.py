@@ -2,14 +2,18 @@
 
 import statistics
 import time
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
+from typing import TypeVar
 
 import torch
 
+# The names the actions are keyed by (any hashable: a variant, a phi, a (phi, variant) pair), kept in the result.
+Key = TypeVar("Key", bound=Hashable)
+
 
 def interleaved_runs(
-    actions: dict[Hashable, Callable[[int], object]], repeats: int, warmup: int, device: torch.device | str = "cpu"
-) -> dict[Hashable, dict]:
+    actions: Mapping[Key, Callable[[int], object]], repeats: int, warmup: int, device: torch.device | str = "cpu"
+) -> dict[Key, dict]:
     """Run every action once per round (``warmup + repeats`` rounds; each gets the round's index), the
     order rotating every round so that load from other processes, and whatever the first run of a round
     pays for, falls on all of them alike. The ratio of medians is the result to read.
@@ -22,9 +26,9 @@ def interleaved_runs(
     cuda = device.type == "cuda"
     synchronize = torch.cuda.synchronize if cuda else (lambda: None)
     names = list(actions)
-    times: dict[Hashable, list[float]] = {name: [] for name in names}
+    times: dict[Key, list[float]] = {name: [] for name in names}
     warmup_s = dict.fromkeys(names, 0.0)
-    peaks: dict[Hashable, float | None] = dict.fromkeys(names)
+    peaks: dict[Key, float | None] = dict.fromkeys(names)
     for round_ in range(warmup + repeats):
         shift = round_ % len(names)
         for name in names[shift:] + names[:shift]:

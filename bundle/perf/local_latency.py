@@ -7,6 +7,7 @@ size (no labels needed), and the times are cached per machine, weights and input
 
 import json
 from collections.abc import Sequence
+from typing import cast
 
 import torch
 from torch import nn
@@ -14,6 +15,7 @@ from tqdm import tqdm
 
 from bundle.export import deployed_network
 from bundle.nets.resize import level_sizes
+from bundle.nets.unet import PhiUNet
 from bundle.perf.cache import measured_here
 from bundle.perf.hardware import hardware
 from bundle.perf.latency import median_latency_ms
@@ -43,7 +45,7 @@ class LatencyHere:
             groups: dict[str, list[float]] = {}
             for phi in sorted(float(phi) for phi in phis):
                 groups.setdefault(json.dumps(self._level_sizes(phi)), []).append(phi)
-            times = {}
+            times: dict[float, float] = {}
             for group in tqdm(groups.values(), desc=f"timing each phi on {hardware()}", unit="size"):
                 deployed = deployed_network(self.network, group[0]).to(self.device)
                 times |= dict.fromkeys(group, median_latency_ms(deployed, self.input_shape, self.repeats))
@@ -55,7 +57,7 @@ class LatencyHere:
         }
 
     def _level_sizes(self, phi: float) -> list[list[int]]:
-        primary = getattr(self.network, "primary", self.network)
+        primary = cast(PhiUNet, getattr(self.network, "primary", self.network))  # SSHN and FiLM wrap a PhiUNet
         return level_sizes(list(self.input_shape[2:]), primary.resolve_phi(phi))
 
     def rows_here(self, rows: Sequence[dict], sweep_hardware: str | None) -> list[dict]:

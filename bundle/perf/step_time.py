@@ -15,7 +15,9 @@ from bundle.nets.phi_prior import PhiPrior
 from bundle.perf.interleave import interleaved_runs
 
 
-def _step(network: nn.Module, optimizer: torch.optim.Optimizer, x: torch.Tensor, y: torch.Tensor, phi: float) -> None:
+def _step(
+    network: nn.Module, optimizer: torch.optim.Optimizer, x: torch.Tensor, y: torch.Tensor, phi: float | list[float]
+) -> None:
     optimizer.zero_grad(set_to_none=True)
     nn.functional.cross_entropy(network(x, phi), y).backward()
     optimizer.step()
@@ -41,7 +43,7 @@ def interleaved_step_ms(
     x = torch.randn(tuple(input_shape), generator=generator).to(device)
     y = torch.randint(0, num_classes, (input_shape[0], *input_shape[2:]), generator=generator).to(device)
     prior = PhiPrior(0.0, 0.5, seed=seed)
-    phis = [float(prior.sample(round_)) for round_ in range(warmup + repeats)]  # one phi per round, for all
+    phis = [prior.sample(round_) for round_ in range(warmup + repeats)]  # one phi per round, for all
     # The training configs' optimizer: Adam over the parameter groups of bundle.engine.param_groups.
     optimizers = {name: torch.optim.Adam(param_groups(net.to(device), 1e-5), lr=1e-5) for name, net in networks.items()}
 

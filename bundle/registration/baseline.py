@@ -46,6 +46,8 @@ def demons(
         else:
             field = sitk.Resample(field, f, sitk.Transform(), sitk.sitkLinear, 0.0, sitk.sitkVectorFloat64)
         field = filter_.Execute(f, m, field)
+    if field is None:  # no level ran
+        raise ValueError(f"demons needs levels >= 1, got {levels}")
     array = sitk.GetArrayFromImage(field)  # (*spatial, ndim), components x, y(, z)
     return np.moveaxis(array[..., ::-1], -1, 0).astype(np.float32)
 

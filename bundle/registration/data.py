@@ -80,7 +80,8 @@ class PairDataset(Dataset):
             self.slices = [middle + s for s in self.slices]
         count = len(subjects)
         pairs = [(m, f) for m in range(count) for f in range(count) if m != f]
-        self.items = [(m, f, s) for m, f in pairs for s in (self.slices or [None])]
+        views: Sequence[int | None] = self.slices or [None]  # None: the whole volume
+        self.items = [(m, f, s) for m, f in pairs for s in views]
 
     def __len__(self) -> int:
         return len(self.items)

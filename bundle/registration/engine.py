@@ -3,19 +3,22 @@ metric (Dice per pair, folding) with its affine-only floor."""
 
 import statistics
 from collections.abc import Callable, Sequence
+from typing import cast
 
 import torch
 from ignite.engine import Engine
 from ignite.metrics import Metric
+from monai.engines import SupervisedEvaluator
 
 from bundle.registration.evaluation import nonpositive_jacobian_fraction, pair_dice
+from bundle.registration.network import RegistrationNet
 from bundle.registration.warp import warp_labels
 
 AFFINE = "affine"  # the table's row for the pairs before deformable registration
 
 
 def register_batch(
-    network: torch.nn.Module, batchdata: dict, phis: Sequence[float | None], device: torch.device | str
+    network: RegistrationNet, batchdata: dict, phis: Sequence[float | None], device: torch.device | str
 ) -> dict:
     """Register a batch of pairs at each phi, without gradients.
 
@@ -43,9 +46,10 @@ class RegistrationIteration:
             raise ValueError("RegistrationIteration needs at least one phi")
         self.phis = [float(phi) for phi in phis]
 
-    def __call__(self, engine: Engine, batchdata: dict) -> dict:
-        engine.network.eval()
-        return register_batch(engine.network, batchdata, self.phis, engine.state.device)
+    def __call__(self, engine: SupervisedEvaluator, batchdata: dict) -> dict:
+        network = cast(RegistrationNet, engine.network)  # the config's network; MONAI types it as any Module
+        network.eval()
+        return register_batch(network, batchdata, self.phis, engine.state.device)
 
 
 def summarize(dice: Sequence[float], folding: Sequence[float] | None = None) -> dict:

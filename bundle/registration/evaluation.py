@@ -1,6 +1,8 @@
 """Registration accuracy: Dice of warped moving labels against fixed labels, per pair, and the
 fraction of folding voxels (non-positive Jacobian determinant) of the displacement field."""
 
+from typing import cast
+
 import torch
 from monai.metrics import DiceMetric
 from monai.networks.utils import one_hot
@@ -16,7 +18,8 @@ def pair_dice(warped_label: torch.Tensor, fixed_label: torch.Tensor, num_classes
     """
     metric = DiceMetric(include_background=False, reduction="none", ignore_empty=True)
     per_label = metric(one_hot(warped_label.long(), num_classes), one_hot(fixed_label.long(), num_classes))
-    return torch.nanmean(per_label, dim=1)
+    # MONAI types a metric's result as a tensor or a list of them; tensors in give one tensor.
+    return torch.nanmean(cast(torch.Tensor, per_label), dim=1)
 
 
 def nonpositive_jacobian_fraction(ddf: torch.Tensor) -> torch.Tensor:

@@ -1,6 +1,7 @@
 """Registering a moving NIfTI image onto a fixed one: the warped image and the displacement field,
 written in the fixed image's geometry."""
 
+import functools
 from pathlib import Path
 
 import nibabel as nib
@@ -75,5 +76,5 @@ def register_files(
     arrays = {"warped": warped[0, 0].cpu().numpy(), "ddf": np.moveaxis(ddf[0].cpu().numpy(), 0, -1)}
     for name, array in arrays.items():  # through a temporary name: a killed run leaves no half-written file
         image = nib.Nifti1Image(array, affine)
-        replace_atomically(paths[name], lambda temporary, image=image: nib.save(image, temporary))
+        replace_atomically(paths[name], functools.partial(nib.save, image))
     return paths

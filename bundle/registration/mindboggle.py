@@ -73,12 +73,12 @@ def prepare(data_dir: str | Path, mni_dir: str | Path, cache_dir: str | Path, gr
             transform = affine_to_template(image, template)
             sitk.WriteTransform(transform, str(tfm))
         label = sitk.ReadImage(str(subject / f"{name}_labels.nii.gz"), sitk.sitkInt32)
-        arrays = {
-            "image": scale_intensity(resample_to(image, transform, reference, label=False)),
-            "label": resample_to(label, transform, reference, label=True).astype(np.int16),
-        }
         temporary = out / f".{name}.tmp.npz"
-        np.savez(temporary, **arrays)
+        np.savez(
+            temporary,
+            image=scale_intensity(resample_to(image, transform, reference, label=False)),
+            label=resample_to(label, transform, reference, label=True).astype(np.int16),
+        )
         temporary.replace(out / f"{name}.npz")
         logger.info("aligned %s to MNI152 on the %s grid", name, grid)
     return out

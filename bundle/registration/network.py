@@ -2,7 +2,7 @@
 then a spatial transformer warping the moving image."""
 
 from collections.abc import Sequence
-from typing import List, Optional, Union
+from typing import List, Optional, Union, cast
 
 import torch
 from monai.networks.blocks import DVF2DDF, Warp
@@ -28,7 +28,8 @@ def init_flow_head(network: nn.Module, std: float = 1e-5) -> nn.Module:
             kaiming_rms = network.primary.head.weight.pow(2).mean().sqrt().item()
             network.hypernet.scale_target("head.weight", std / kaiming_rms)
         else:
-            primary = network if isinstance(network, PhiUNet) else network.primary  # FiLMUNet
+            # A FiLMUNet's primary; torch types a submodule attribute as a tensor or any module.
+            primary = network if isinstance(network, PhiUNet) else cast(PhiUNet, network.primary)
             nn.init.normal_(primary.head.weight, 0.0, std)
     return network
 
@@ -58,7 +59,8 @@ class RegistrationNet(nn.Module):
         if cascades < 1:
             raise ValueError(f"cascades must be >= 1, got {cascades}")
         self.unet = unet
-        self.spatial_dims: int = getattr(unet, "primary", unet).spatial_dims  # SSHN and FiLM wrap a PhiUNet
+        primary = cast(PhiUNet, getattr(unet, "primary", unet))  # SSHN and FiLM wrap a PhiUNet
+        self.spatial_dims: int = primary.spatial_dims
         self.integration_steps = integration_steps
         self.cascades = cascades
         self.integrate = DVF2DDF(integration_steps, padding_mode=PADDING) if integration_steps else nn.Identity()

@@ -20,10 +20,10 @@ def paired_difference(a: Sequence[float], b: Sequence[float], resamples: int = 1
     so the interval is narrower than one over subjects would be: read it as "consistent over these
     pairs", not as a test over brains.
     """
-    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    if a.shape != b.shape or a.ndim != 1 or not a.size:
-        raise ValueError(f"expected two per-pair Dice lists of one nonzero length, got {a.shape} and {b.shape}")
-    difference = a - b
+    x, y = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    if x.shape != y.shape or x.ndim != 1 or not x.size:
+        raise ValueError(f"expected two per-pair Dice lists of one nonzero length, got {x.shape} and {y.shape}")
+    difference = x - y
     rng = np.random.default_rng(seed)
     means = difference[rng.integers(0, difference.size, (resamples, difference.size))].mean(axis=1)
     return {

@@ -5,6 +5,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ignite.engine import Engine, Events
+from monai.engines import SupervisedEvaluator
 
 from bundle.io import write_atomically
 from bundle.registration.engine import RegistrationMetric
@@ -44,7 +45,7 @@ class RegistrationReport:
     def attach(self, engine: Engine) -> None:
         engine.add_event_handler(Events.EPOCH_COMPLETED, self)
 
-    def __call__(self, engine: Engine) -> None:
+    def __call__(self, engine: SupervisedEvaluator) -> None:
         rows = [
             {"method": "affine", "phi": None, **row}
             if key == "affine"

@@ -7,6 +7,7 @@ name, instead of being tested for all over the benchmark.
 
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
+from typing import Generic, TypeVar
 
 from monai.bundle import ConfigParser
 from torch import nn
@@ -16,9 +17,11 @@ from bundle.nets.conditioned import PhiConditionedUNet
 from bundle.paths import CONFIGS
 
 PARTS = ("lr", "methods", "prior_width", "transfer", "variation", "per_level", "ablation")
+# The trained network a task tests: a segmentation network of any method, or a RegistrationNet.
+NetworkT = TypeVar("NetworkT", bound=nn.Module)
 
 
-class Task(ABC):
+class Task(ABC, Generic[NetworkT]):
     """One benchmark dataset.
 
     Attributes:
@@ -59,14 +62,14 @@ class Task(ABC):
 
     @abstractmethod
     def test_rows(
-        self, network: nn.Module, data: list, eval_phis: Sequence, num_classes: int, input_shape: list[int]
+        self, network: NetworkT, data: list, eval_phis: Sequence, num_classes: int, input_shape: list[int]
     ) -> list[dict]:
         """One row per phi of ``eval_phis``: at least "phi", "mean_dice" and "gflops" of ``network`` deployed there."""
 
     @abstractmethod
-    def deploy(self, network: nn.Module, phi: float | Sequence[float]) -> nn.Module:
+    def deploy(self, network: NetworkT, phi: float | Sequence[float]) -> NetworkT:
         """``network`` running at ``phi`` without its conditioning network; ``test_rows`` accepts the result."""
 
     @abstractmethod
-    def hypernetwork(self, network: nn.Module) -> PhiConditionedUNet:
+    def hypernetwork(self, network: NetworkT) -> PhiConditionedUNet:
         """The phi-conditioned U-Net inside a trained SSHN ``network`` (whose predicted weights are studied)."""
