@@ -17,9 +17,8 @@ trains nothing and reads the runs finished so far (the report lists those still 
 tiny (tests), quick (2 CPU cores, several hours), full (the paper's budget, for a GPU).
 """
 
-import fire
-
 from bundle.benchmark.suite import Benchmark
+from bundle.cli import fire_checked
 
 if __name__ == "__main__":
-    fire.Fire(Benchmark)
+    fire_checked(Benchmark)

@@ -34,13 +34,13 @@ import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-import fire
 import numpy as np
 import torch
 from monai.data import DataLoader, Dataset
 
 from bundle.benchmark.segment_speed import segment_side_by_side
 from bundle.benchmark.sliding_window import measure_in_subprocess
+from bundle.cli import fire_checked
 from bundle.data.datasets import load_split
 from bundle.data.transforms import preprocessing
 from bundle.export import deployed_network
@@ -387,7 +387,7 @@ def _write(report: dict, output: str) -> None:
 
 
 if __name__ == "__main__":
-    fire.Fire(
+    fire_checked(
         {
             "training": training,
             "inference": inference,

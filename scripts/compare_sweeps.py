@@ -9,8 +9,7 @@ several such files of one method make one curve.
 
 import sys
 
-import fire
-
+from bundle.cli import fire_checked
 from bundle.pareto.report import overlay_sweeps
 
 
@@ -28,4 +27,4 @@ def main(*sweeps: str, output_dir: str = "eval/compare") -> None:
 
 
 if __name__ == "__main__":
-    fire.Fire(main)
+    fire_checked(main)

@@ -9,8 +9,7 @@ A given mirror is the only source tried: it never falls back to the public one.
 
 import sys
 
-import fire
-
+from bundle.cli import fire_checked
 from bundle.data.download import fetch_msd, fetch_wbc
 
 
@@ -27,7 +26,7 @@ def hippocampus(root: str, mirror: str | None = None, mirror_md5: str | int | No
 
 if __name__ == "__main__":
     try:
-        fire.Fire({"wbc": wbc, "hippocampus": hippocampus})
+        fire_checked({"wbc": wbc, "hippocampus": hippocampus})
     except (OSError, ValueError) as err:  # HashCheckError is a ValueError; anything else is a bug, keep its traceback
         print(f"error: {err}", file=sys.stderr)
         sys.exit(1)

@@ -9,9 +9,8 @@ refused value.
 
 import sys
 
-import fire
-
 from bundle.checked_run import run_checked
+from bundle.cli import fire_checked
 from bundle.data.datasets import get_variant
 
 
@@ -42,4 +41,4 @@ def main(
 
 
 if __name__ == "__main__":
-    fire.Fire(main)
+    fire_checked(main)

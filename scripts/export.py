@@ -11,8 +11,7 @@ onnxruntime (metadata in InferenceSession(path).get_modelmeta().custom_metadata_
 import json
 import sys
 
-import fire
-
+from bundle.cli import fire_checked
 from bundle.export import export_onnx, export_torchscript
 from bundle.paths import CONFIGS
 from bundle.segment import choose_phi, load_bundle_network
@@ -53,4 +52,4 @@ def main(
 
 
 if __name__ == "__main__":
-    fire.Fire(main)
+    fire_checked(main)

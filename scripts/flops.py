@@ -6,8 +6,7 @@ Example (the paper's OASIS-2D setting, 24 labels + background):
 
 import sys
 
-import fire
-
+from bundle.cli import fire_checked
 from bundle.flops import cost_table
 from bundle.nets.unet import PhiUNet
 from bundle.pareto.report import phi_grid
@@ -41,4 +40,4 @@ def main(
 
 
 if __name__ == "__main__":
-    fire.Fire(main)
+    fire_checked(main)

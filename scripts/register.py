@@ -13,9 +13,8 @@ Exit status: 0 on success, 2 on a usage error (named).
 
 import sys
 
-import fire
-
 from bundle.checked_run import check_device
+from bundle.cli import fire_checked
 from bundle.registration.baseline import run_baseline
 from bundle.registration.inference import load_registration_network, register_files
 from bundle.registration.paired import paired_difference, per_pair_dice
@@ -66,4 +65,4 @@ def compare(a: str, a_key: str, b: str, b_key: str) -> None:
 
 
 if __name__ == "__main__":
-    fire.Fire({"register": register, "baseline": run_baseline, "compare": compare})
+    fire_checked({"register": register, "baseline": run_baseline, "compare": compare})

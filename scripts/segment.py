@@ -12,9 +12,8 @@ Exit status: 0 when every file was written, 1 when some failed (each named), 2 o
 
 import sys
 
-import fire
-
 from bundle.checked_run import check_device
+from bundle.cli import fire_checked
 from bundle.data.outputs import check_outputs
 from bundle.export import deployed_network, load_exported
 from bundle.perf.local_latency import LatencyHere
@@ -106,4 +105,4 @@ def main(
 
 
 if __name__ == "__main__":
-    fire.Fire(main)
+    fire_checked(main)

@@ -9,9 +9,8 @@ Examples:
 
 import sys
 
-import fire
-
 from bundle.checked_run import run_checked
+from bundle.cli import fire_checked
 from bundle.data.datasets import get_variant
 
 
@@ -59,4 +58,4 @@ def main(
 
 
 if __name__ == "__main__":
-    fire.Fire(main)
+    fire_checked(main)

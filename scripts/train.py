@@ -10,9 +10,8 @@ Exit status: 0 done, 1 a bad input met while running (named), 2 a refused value.
 
 import sys
 
-import fire
-
 from bundle.checked_run import as_flag, run_checked
+from bundle.cli import fire_checked
 from bundle.data.datasets import get_variant
 
 
@@ -64,4 +63,4 @@ def main(
 
 
 if __name__ == "__main__":
-    fire.Fire(main)
+    fire_checked(main)

@@ -9,6 +9,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "bundle"
 LAYERS = [
     "paths",
     "io",
+    "cli",
     "nets",
     "flops",
     "data",
