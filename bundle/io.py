@@ -1,7 +1,9 @@
 """Writing files through a temporary name and a rename, so that no half-written file is ever left."""
 
 import os
+import re
 import secrets
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,20 +20,36 @@ def _running(pid: int) -> bool:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except PermissionError:  # another user's process
+    except (PermissionError, OverflowError):  # another user's process; a pid beyond the system's range
         return True
     return True
 
 
-def remove_stale_temporaries(folder: str | os.PathLike) -> list[Path]:
-    """Delete the temporaries in ``folder`` that a killed process left (``.partial.<pid>.*`` whose process no
-    longer runs) and return them; those of running processes, other runs writing here now, are kept."""
+# Only our own temporaries: ".partial.<pid>.<8 hex digits>.<name>", as _temporary writes them.
+TEMPORARY = re.compile(r"^\.partial\.(\d{1,10})\.[0-9a-f]{8}\.")
+# A temporary younger than this is left alone even when its pid is not running here: it may be a live
+# writer's on another machine or container sharing the folder (its pid is not visible from here).
+STALE_AFTER_S = 600.0
+
+
+def remove_stale_temporaries(folder: str | os.PathLike, older_than_s: float = STALE_AFTER_S) -> list[Path]:
+    """Delete the temporaries in ``folder`` that a killed process left and return them: regular files named as
+    :func:`replace_atomically` names them, whose process no longer runs on this machine, untouched for
+    ``older_than_s`` seconds. Anything else (another user's file, a live run's temporary) is kept, and a file
+    that cannot be inspected or deleted is skipped."""
     stale = []
-    for path in Path(folder).glob(".partial.*.*"):
-        pid = path.name.split(".")[2]
-        if pid.isdigit() and not _running(int(pid)):
-            path.unlink(missing_ok=True)
-            stale.append(path)
+    now = time.time()
+    for path in Path(folder).glob(".partial.*"):
+        match = TEMPORARY.match(path.name)
+        try:
+            if match is None or not path.is_file() or _running(int(match.group(1))):
+                continue
+            if now - path.stat().st_mtime < older_than_s:
+                continue
+            path.unlink()
+        except OSError:
+            continue
+        stale.append(path)
     return stale
 
 

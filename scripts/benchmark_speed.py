@@ -40,6 +40,7 @@ from monai.data import DataLoader, Dataset
 
 from bundle.benchmark.segment_speed import segment_side_by_side
 from bundle.benchmark.sliding_window import measure_in_subprocess
+from bundle.checked_run import check_device
 from bundle.cli import fire_checked
 from bundle.data.datasets import load_split
 from bundle.data.transforms import preprocessing
@@ -343,17 +344,16 @@ def gpu(
 ) -> None:
     """Every GPU goal: its measured value, target and PASS / FAIL (exit 1 if any fails), then latency against
     FLOPs per phi. ``sizes``: "gpu" (the goals' own sizes) or "tiny" (small inputs, to check the command on a CPU)."""
-    if sizes not in ("gpu", "tiny"):
-        print(f"error: --sizes must be gpu or tiny, got {sizes!r}", file=sys.stderr)
-        sys.exit(2)
-    if device.startswith("cuda") and not torch.cuda.is_available():
-        print(
-            "error: --device cuda, but torch sees no CUDA device here (use --device cpu --sizes tiny)", file=sys.stderr
-        )
-        sys.exit(2)
     if isinstance(variants, str):  # fire leaves "[fp32,channels_last+bf16]" a string: "+" is no Python literal
         variants = [name.strip() for name in variants.strip("[]()").split(",") if name.strip()]
     try:
+        if sizes not in ("gpu", "tiny"):
+            raise ValueError(f"--sizes must be gpu or tiny, got {sizes!r}")
+        check_device(str(device))
+        if isinstance(repeats, bool) or not isinstance(repeats, int) or repeats < 1:
+            raise ValueError(f"--repeats must be an integer >= 1, got {repeats!r}")
+        if not isinstance(variants, list | tuple) or not all(isinstance(v, str) for v in variants):
+            raise ValueError(f"--variants must be a list of variant names, got {variants!r}")
         for variant in variants:
             variant_parts(variant)
         if "fp32" not in variants:
@@ -361,6 +361,11 @@ def gpu(
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         sys.exit(2)
+    if sizes == "gpu" and not str(device).startswith("cuda"):
+        print(
+            "warning: the goals' own sizes on a CPU take a very long time; --sizes tiny checks the command",
+            file=sys.stderr,
+        )
     measured = measure_goals(GPU if sizes == "gpu" else TINY, device, repeats, list(variants))
     for row in measured["goals"]:
         sign = "<=" if row["at_most"] else ">="

@@ -1,8 +1,9 @@
 import os
+import time
 
 import pytest
 
-from bundle.io import remove_stale_temporaries, replace_atomically
+from bundle.io import STALE_AFTER_S, remove_stale_temporaries, replace_atomically
 
 
 def test_a_failed_write_leaves_nothing(tmp_path):
@@ -29,15 +30,23 @@ def test_two_writers_of_one_file_use_their_own_temporaries(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["out.nii.gz"]
 
 
-def test_only_the_temporaries_of_processes_that_no_longer_run_are_stale(tmp_path, dead_pid):
+def test_only_old_temporaries_of_processes_that_no_longer_run_are_stale(tmp_path, dead_pid):
     dead, alive = dead_pid, os.getpid()
-    names = [
-        f".partial.{dead}.ab12cd34.x.nii.gz",
-        f".partial.{alive}.ab12cd34.x.nii.gz",
+    stale = f".partial.{dead}.ab12cd34.x.nii.gz"
+    kept = [
+        f".partial.{alive}.ab12cd34.x.nii.gz",  # a live run's
+        f".partial.{dead}.ab12cd34.young.nii.gz",  # too recent: maybe a writer on another machine
+        f".partial.{dead}.my-notes.txt",  # not our naming
+        ".partial.99999999999999999999.ab12cd34.x.png",  # no such pid
         ".partial.notapid.x.png",
         "x.png",
     ]
-    for name in names:
+    for name in [stale, *kept]:
         (tmp_path / name).write_bytes(b"")
-    assert remove_stale_temporaries(tmp_path) == [tmp_path / names[0]]
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(names[1:])
+    (tmp_path / f".partial.{dead}.ab12cd34.folder").mkdir()  # not a regular file
+    old = time.time() - 2 * STALE_AFTER_S
+    for name in [stale, *kept]:
+        if "young" not in name:
+            os.utime(tmp_path / name, (old, old))
+    assert remove_stale_temporaries(tmp_path) == [tmp_path / stale]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([*kept, f".partial.{dead}.ab12cd34.folder"])

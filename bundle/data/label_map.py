@@ -12,7 +12,8 @@ class LabelMapd(MapTransform):
     """Logits (classes, *spatial) -> label indices (1, *spatial) as float32, what MONAI's
     ``AsDiscreted(argmax=True)`` gives, about 10x faster on a CPU: its argmax runs across the outermost
     dimension, this one along the innermost of a channels-last copy (measured: 10.9 against 0.9 ms for a
-    3x36x50x35 hippocampus volume, one thread). No softmax first: it would change no label.
+    3x36x50x35 hippocampus volume, one thread). No softmax first: on finite logits it changes no label
+    except where fp32 rounding makes two softmax values tie (then MONAI's picks the first class, this the larger logit).
     """
 
     def __call__(self, data: Mapping[Hashable, torch.Tensor]) -> dict[Hashable, torch.Tensor]:

@@ -25,8 +25,8 @@ class HyperNetwork(nn.Module):
     output explodes with depth (over 1e3 times a plain U-Net's); see docs/design.md.
 
     ``column_correlation`` rho in [0, 1]: the correlation of the first layer's columns for phi_i and
-    1 - phi_i at initialization, each still Kaiming-distributed (the phi_i column is rho times the
-    1 - phi_i one plus sqrt(1 - rho^2) times an independent draw).
+    1 - phi_i at initialization, each still Kaiming-distributed (the 1 - phi_i column is rho times the
+    phi_i one plus sqrt(1 - rho^2) times an independent draw).
         - 0: independent columns (the paper's Kaiming init), so the predicted weights differ across
           phi from the start, by about as much as two unrelated networks' (59 to 127 % between phi
           0.1 and 0.5 for the quick WBC U-Net, 5 seeds).

@@ -105,3 +105,20 @@ def test_two_processes_with_one_processs_global_batch_and_steps_reach_its_valida
     one = _best_validation_dice(1, 8, tmp_path / "one")
     two = _best_validation_dice(2, 4, tmp_path / "two")
     assert one > 0.5 and two > 0.5 and abs(one - two) < 0.1, (one, two)
+
+
+def test_the_handlers_rank_0_alone_runs_are_the_ones_multi_gpu_train_disables():
+    """multi_gpu_train.json disables handlers by list position: the positions must still name them."""
+    train = json.loads((CONFIGS / "train.json").read_text())
+    multi = json.loads((CONFIGS / "multi_gpu_train.json").read_text())
+    disabled = [key.removesuffix("#_disabled_").split("#") for key in multi if key.endswith("#_disabled_")]
+    targets = {
+        f"{section}#{index}": train[section]["handlers"][int(index)]["_target_"] for section, _, index in disabled
+    }
+    assert targets == {
+        "train#5": "StatsHandler",
+        "train#6": "TensorBoardStatsHandler",
+        "train#7": "ignite.handlers.ProgressBar",
+        "validate#0": "StatsHandler",
+        "validate#1": "TensorBoardStatsHandler",
+    }

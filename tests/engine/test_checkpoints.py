@@ -1,3 +1,4 @@
+import os
 from pathlib import Path
 
 import pytest
@@ -44,7 +45,9 @@ def test_temporaries_of_a_killed_run_are_deleted_and_none_is_left_by_saving(tmp_
     """ignite's own atomic writer left a tmpXXXX of the checkpoint's size after a kill; ours are named by process."""
     stale = tmp_path / f".partial.{dead_pid}.0a1b2c3d.last.pt"
     live = tmp_path / ".partial.1.0a1b2c3d.last.pt"  # pid 1 runs: another writer's, kept
-    stale.write_bytes(b"half"), live.write_bytes(b"half")
+    for path in (stale, live):
+        path.write_bytes(b"half")
+        os.utime(path, (0, 0))  # old: a killed run's, not a writer's on another machine
     saver = AtomicCheckpointSaver(
         str(tmp_path), {"model": torch.nn.Linear(2, 1)}, save_interval=1, n_saved=1, interval_filename="last.pt"
     )
