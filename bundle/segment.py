@@ -154,8 +154,7 @@ def segment(
     ``inferer``: how the network runs on each image (:func:`make_inferer`); None: the whole image at once.
     """
     check_outputs(files, output_dir, dataset)
-    if Path(output_dir).is_dir():  # what an earlier, killed run was writing when it died
-        remove_stale_temporaries(output_dir)
+    remove_stale_temporaries(output_dir)  # what an earlier, killed run was writing when it died
     deployed, inferer = deployed.to(device), inferer or SimpleInferer()
     pre = preprocessing(dataset, "infer", spatial_size, in_channels=in_channels)
     post = inference_postprocessing(dataset, pre, str(output_dir))

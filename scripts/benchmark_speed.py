@@ -47,9 +47,9 @@ from bundle.data.transforms import preprocessing
 from bundle.export import deployed_network
 from bundle.flops import count_flops
 from bundle.nets.factory import build_network
-from bundle.perf.gpu_goals import GPU, GPU_VARIANTS, TINY, measure_goals
+from bundle.perf.gpu_goals import GPU, GPU_VARIANTS, TINY, check_variants, measure_goals
 from bundle.perf.hardware import hardware
-from bundle.perf.inference_speed import FastNetwork, dice_by_variant, interleaved_latency_ms, variant_parts
+from bundle.perf.inference_speed import FastNetwork, dice_by_variant, interleaved_latency_ms
 from bundle.perf.interleave import interleaved_runs
 from bundle.perf.step_time import interleaved_step_ms
 from bundle.registration.baseline import demons
@@ -317,8 +317,10 @@ def segmenting(
     Dice against the labels, speed-up against the first precision. ``dataset_dir`` defaults to
     ../shared/data/<variant>."""
     precisions = [precisions] if isinstance(precisions, str) else list(precisions)  # fire: --precisions fp32
-    if isinstance(rounds, bool) or not isinstance(rounds, int) or rounds < 1:
-        print(f"error: --rounds must be an integer >= 1, got {rounds!r}", file=sys.stderr)
+    try:
+        _check_count("rounds", rounds)
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
         sys.exit(2)
     dataset_dir = dataset_dir or f"../shared/data/{variant}"
     network, parser = load_bundle_network(variant)
@@ -350,14 +352,8 @@ def gpu(
         if sizes not in ("gpu", "tiny"):
             raise ValueError(f"--sizes must be gpu or tiny, got {sizes!r}")
         check_device(str(device))
-        if isinstance(repeats, bool) or not isinstance(repeats, int) or repeats < 1:
-            raise ValueError(f"--repeats must be an integer >= 1, got {repeats!r}")
-        if not isinstance(variants, list | tuple) or not all(isinstance(v, str) for v in variants):
-            raise ValueError(f"--variants must be a list of variant names, got {variants!r}")
-        for variant in variants:
-            variant_parts(variant)
-        if "fp32" not in variants:
-            raise ValueError(f"--variants must include fp32, the reference of the speed-ups; got {list(variants)}")
+        _check_count("repeats", repeats)
+        variants = check_variants(variants)
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         sys.exit(2)
@@ -366,7 +362,7 @@ def gpu(
             "warning: the goals' own sizes on a CPU take a very long time; --sizes tiny checks the command",
             file=sys.stderr,
         )
-    measured = measure_goals(GPU if sizes == "gpu" else TINY, device, repeats, list(variants))
+    measured = measure_goals(GPU if sizes == "gpu" else TINY, device, repeats, variants)
     for row in measured["goals"]:
         sign = "<=" if row["at_most"] else ">="
         chosen = f" ({row['variant']}; fp32 {row['fp32_ms']:.2f} ms)" if "variant" in row else ""
@@ -382,6 +378,11 @@ def gpu(
     _write({"device": device, "sizes": sizes, "repeats": repeats, **measured}, output)
     if not all(row["passed"] for row in measured["goals"]):
         sys.exit(1)
+
+
+def _check_count(name: str, value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"--{name} must be an integer >= 1, got {value!r}")
 
 
 def _write(report: dict, output: str) -> None:

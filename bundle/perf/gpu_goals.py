@@ -17,7 +17,7 @@ from bundle.export import deployed_network
 from bundle.flops import count_flops
 from bundle.nets.factory import build_network
 from bundle.nets.unet import PhiUNet
-from bundle.perf.inference_speed import FastNetwork, interleaved_latency_ms
+from bundle.perf.inference_speed import FastNetwork, interleaved_latency_ms, variant_parts
 from bundle.perf.step_time import interleaved_step_ms
 
 
@@ -142,12 +142,23 @@ def latency_against_flops(sizes: GoalSizes, device: str, repeats: int) -> list[d
     ]
 
 
+def check_variants(variants: Sequence[str]) -> list[str]:
+    """``variants`` as a list, each a name :class:`~bundle.perf.inference_speed.FastNetwork` runs, fp32 (the
+    reference of the speed-ups) among them; a ValueError naming the problem otherwise."""
+    if not isinstance(variants, list | tuple) or not all(isinstance(v, str) for v in variants):
+        raise ValueError(f"--variants must be a list of variant names, got {variants!r}")
+    for variant in variants:
+        variant_parts(variant)
+    if "fp32" not in variants:
+        raise ValueError(f"the variants must include fp32, the reference of the speed-ups; got {list(variants)}")
+    return list(variants)
+
+
 def measure_goals(
     sizes: GoalSizes = GPU, device: str = "cuda", repeats: int = 20, variants: Sequence[str] = GPU_VARIANTS
 ) -> dict:
     """Every goal ("goals": rows with value, target, passed) and the latency-against-FLOPs rows ("flops")."""
-    if "fp32" not in variants:
-        raise ValueError(f"the variants must include fp32, the reference of the speed-ups; got {list(variants)}")
+    variants = check_variants(variants)
     torch.manual_seed(0)
     goals = step_goals(sizes, device, repeats) + inference_goals(sizes, device, repeats, variants)
     return {"goals": goals, "flops": latency_against_flops(sizes, device, repeats)}
