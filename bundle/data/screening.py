@@ -8,9 +8,12 @@ intensities or a stray label value are only visible there.
 
 import logging
 from collections.abc import Sequence
+from pathlib import Path
 
 from monai.transforms import Compose
 
+from bundle.data.datalist import image_files
+from bundle.data.datasets import load_split
 from bundle.data.transforms import checked_loading
 from bundle.data.validation import InputError, exit_on_bad_input, explain
 
@@ -57,5 +60,26 @@ def screened(
     return good
 
 
+def screened_split(
+    dataset: str,
+    root: str | Path,
+    split: str,
+    seed: int,
+    spatial_dims: int,
+    in_channels: int | None = None,
+    num_classes: int | None = None,
+) -> list[dict]:
+    """One split (``"train"``, ``"validation"``, ``"test"``) of registered ``dataset`` under ``root``
+    (:func:`~bundle.data.datasets.load_split`, split seed ``seed``) after :func:`screened`: what every
+    segmentation config's datasets hold."""
+    return screened(load_split(dataset, root, split, seed), dataset, spatial_dims, in_channels, num_classes)
+
+
+def screened_folder(input: str | Path, dataset: str, spatial_dims: int, in_channels: int | None = None) -> list[dict]:
+    """The images of ``input`` (one image file or a folder of them, :func:`~bundle.data.datalist.image_files`)
+    after :func:`screened`: what configs/inference.json runs on."""
+    return screened(image_files(input), dataset, spatial_dims, in_channels)
+
+
 # For configs/inference.json: a folder with no usable image is one line and exit status 2.
-checked_screened = exit_on_bad_input(screened)
+checked_screened_folder = exit_on_bad_input(screened_folder)

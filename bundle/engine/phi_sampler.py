@@ -33,3 +33,12 @@ class PhiSampler:
     ) -> tuple[torch.Tensor, torch.Tensor | None, tuple, dict]:
         image, label = default_prepare_batch(batchdata, device, non_blocking, **kwargs)
         return image, label, (), {"phi": self.phi}
+
+
+def sampler_of(handlers: Sequence[object]) -> PhiSampler:
+    """The one :class:`PhiSampler` among a trainer's ``handlers``: the configs' ``prepare_batch``, found by type
+    so that adding or removing another handler cannot make it point at the wrong one."""
+    samplers = [handler for handler in handlers if isinstance(handler, PhiSampler)]
+    if len(samplers) != 1:
+        raise ValueError(f"expected one PhiSampler among the training handlers, found {len(samplers)}")
+    return samplers[0]

@@ -100,6 +100,11 @@ class PairDataset(Dataset):
         }
 
 
+def label_count(grid_dir: str | Path) -> int:
+    """How many labels (background included) the cached subjects in ``grid_dir`` hold: the configs' ``num_classes``."""
+    return len(label_ids(grid_dir))
+
+
 def registration_pairs(
     grid_dir: str | Path, split: str, seed: int = 0, slices: Sequence[int] | None = None
 ) -> PairDataset:

@@ -20,14 +20,15 @@ from bundle.registration.warp import warp
 
 
 def load_registration_network(ckpt: str | Path, overrides: dict | None = None, device: str = "cpu") -> RegistrationNet:
-    """The network of ``configs/registration.json`` (with ``overrides``, e.g. method, spatial_dims) and
-    the weights of ``ckpt``, loaded strictly (a checkpoint of another method or size is an error).
+    """The network of ``configs/registration.json`` (an overlay on ``configs/train.json``) with ``overrides``
+    (e.g. method, spatial_dims) and the weights of ``ckpt``, loaded strictly (a checkpoint of another method or
+    size is an error).
 
     ``overrides`` are literal values checked like the scripts' (``bundle.checked_run``): a ``$`` value would
     otherwise run as Python in MONAI's config parser, and a wrong method or size fails here, named.
     """
     parser = ConfigParser()
-    parser.read_config(str(CONFIGS / "registration.json"))
+    parser.read_config([str(CONFIGS / name) for name in ("train.json", "registration.json")])
     parser.update(checked_overrides(overrides or {}))
     return load_weights(parser.get_parsed_content("network_def"), ckpt, device)
 

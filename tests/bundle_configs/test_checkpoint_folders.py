@@ -20,8 +20,8 @@ def _parsed(files: list[str], key: str) -> str:
         (["train.json", "wbc.json"], "runs/wbc"),
         (["train.json", "wbc.json", "evaluate.json"], "runs/wbc"),  # evaluating reads what training wrote
         (["train.json", "multi_gpu_train.json"], "runs/hippocampus"),
-        (["registration.json"], "runs/registration"),
-        (["registration.json", "registration_3d.json"], "runs/registration_3d"),
+        (["train.json", "registration.json"], "runs/registration"),
+        (["train.json", "registration.json", "registration_3d.json"], "runs/registration_3d"),
     ],
 )
 def test_training_writes_its_model_outside_models(files, folder):
@@ -33,8 +33,11 @@ def test_training_writes_its_model_outside_models(files, folder):
     [
         (["inference.json"], "models"),
         (["inference.json", "wbc.json"], "models/wbc"),
-        (["registration.json", "registration_inference.json"], "models/registration"),
-        (["registration.json", "registration_3d.json", "registration_inference.json"], "models/registration_3d"),
+        (["train.json", "registration.json", "registration_inference.json"], "models/registration"),
+        (
+            ["train.json", "registration.json", "registration_3d.json", "registration_inference.json"],
+            "models/registration_3d",
+        ),
     ],
 )
 def test_inference_reads_the_variants_shipped_weights(files, folder):

@@ -12,8 +12,12 @@ def test_inference_defaults_agree_with_the_metadata():
     channels = meta["network_data_format"]["outputs"]["pred"]["channel_def"]
     assert len(channels) == inference["num_classes"] == train["num_classes"]
     assert [channels[str(i)] for i in range(1, len(channels))] == train["labels"]
-    for key in ("features", "levels", "hidden", "block", "per_level", "spatial_dims", "in_channels"):
+    for key in ("features", "levels", "hidden", "block", "per_level", "spatial_dims", "in_channels", "architecture"):
         assert inference[key] == train[key], key
+    # inference.json stands alone (MONAI Label reads one file): its network is train.json's, less the
+    # initialization, which loading weights replaces.
+    training_only = {"hypernet_correlation"}
+    assert inference["network_def"] == {k: v for k, v in train["network_def"].items() if k not in training_only}
     assert meta["version"] in meta["changelog"]
 
 

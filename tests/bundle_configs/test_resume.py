@@ -28,7 +28,10 @@ TASKS = {
         f"Epoch [{{epoch}}/{EPOCHS}]",
     ),
     "registration": (
-        ("registration.json",),
+        (
+            "train.json",
+            "registration.json",
+        ),
         TINY | {"train_slices": [-2, 0, 2], "eval_slices": [0], "device": "cpu", "val_interval": 2},
         "SupervisedTrainer - INFO - Epoch[{epoch}] Complete",
     ),

@@ -17,7 +17,7 @@ def train(method: str, grid, out, variant: tuple[str, ...] = (), similarity: str
     runs need to find the model."""
     common = {"bundle_root": str(ROOT), "grid_dir": str(grid), "ckpt_dir": str(out / "models"), "method": method}
     common |= TINY | ({"train_slices": None, "eval_slices": None} if variant else {})
-    files = ["registration.json", *variant]
+    files = ["train.json", "registration.json", *variant]
     workflow = run_workflow(files, "train", **common, output_dir=str(out / "runs"), epochs=1, similarity=similarity)
     assert workflow.parser.get_parsed_content("train#trainer").state.epoch == 1
     assert workflow.parser.get_parsed_content("loss").similarity == similarity
@@ -27,7 +27,7 @@ def train(method: str, grid, out, variant: tuple[str, ...] = (), similarity: str
 
 
 def evaluate(common: dict, out, variant: tuple[str, ...] = (), cascades: int = 1) -> list[dict]:
-    files = ["registration.json", *variant, "registration_evaluate.json"]
+    files = ["train.json", "registration.json", *variant, "registration_evaluate.json"]
     run_workflow(files, None, **common, eval_dir=str(out / "eval"), cascades=cascades)
     rows = json.loads((out / "eval" / "registration.json").read_text())["rows"]
     assert [row["phi"] for row in rows] == [None, 0.0, 0.1, 0.25, 0.5]  # the affine floor first
@@ -48,7 +48,7 @@ def test_sshn_trains_evaluates_sweeps_and_registers_files(tiny_grid, tmp_path):
     evaluate(common, tmp_path, cascades=2)  # a network trained with one pass, deployed with two
 
     run_workflow(
-        ["registration.json", "registration_sweep.json"],
+        ["train.json", "registration.json", "sweep.json", "registration_sweep.json"],
         None,
         **common,
         sweep_dir=str(tmp_path / "sweep"),
@@ -66,7 +66,7 @@ def test_sshn_trains_evaluates_sweeps_and_registers_files(tiny_grid, tmp_path):
         image = np.load(tiny_grid / f"{subject}.npz")["image"][:, 4] * 300  # a 2D slice, not scaled to [0, 1]
         nib.save(nib.Nifti1Image(image, affine), tmp_path / f"{name}.nii.gz")
     run_workflow(
-        ["registration.json", "registration_inference.json"],
+        ["train.json", "registration.json", "registration_inference.json"],
         None,
         **common,
         moving=str(tmp_path / "moving.nii.gz"),

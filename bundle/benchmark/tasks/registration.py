@@ -39,7 +39,7 @@ class RegistrationTask(Task[RegistrationNet]):
 
     def __init__(self, name: str, spatial_dims: int, variant_files: Sequence[str] = ()) -> None:
         self.name, self.spatial_dims = name, spatial_dims
-        self.config_files = ("registration.json", *variant_files)
+        self.config_files = ("train.json", "registration.json", *variant_files)
 
     def _size(self, volume_shape: Sequence[int]) -> list[int]:
         """The size of the images trained on for volumes of ``volume_shape``: coronal slices in 2D."""

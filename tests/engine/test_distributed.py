@@ -1,0 +1,10 @@
+"""The DDP device ids of a torchrun process (no process group needed)."""
+
+import torch
+
+import bundle.engine.distributed as distributed
+
+
+def test_device_ids_name_the_gpu_and_none_on_the_cpu():
+    assert distributed.device_ids(torch.device("cpu")) is None
+    assert distributed.device_ids(torch.device("cuda:1")) == [torch.device("cuda:1")]
