@@ -76,7 +76,7 @@ class RegistrationTask(Task[RegistrationNet]):
 
     def test_split(self, parser: ConfigParser) -> tuple[list, list[int], int]:
         # The test subjects' pairs through the validation dataset (its slices), one pair per batch.
-        parser["validate#dataset#split"] = "test"
+        parser["val_split"] = "test"
         data = list(parser.get_parsed_content("validate#dataloader"))
         if not data:
             raise ValueError("the registration test split has no pairs")

@@ -40,10 +40,7 @@ class SegmentationTask(Task[nn.Module]):
 
     def test_split(self, parser: ConfigParser) -> tuple[list, list[int], int]:
         # The test split through the validation chain (the same preprocessing), one image per batch.
-        parser["validate#dataset#data"] = (
-            "$screening.screened(datasets.load_split(@dataset_name, @data_root, 'test', @split_seed),"
-            " @dataset_name, @spatial_dims, @in_channels, @num_classes)"
-        )
+        parser["val_split"] = "test"
         data = list(parser.get_parsed_content("validate#dataloader"))
         return data, [1, parser["in_channels"], *parser["spatial_size"]], parser["num_classes"]
 
