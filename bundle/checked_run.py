@@ -94,6 +94,7 @@ RULES: dict[str, tuple[Callable[[object], bool], str]] = {
     "lr": (lambda v: _number(v, 1e-12, 10), "a number in (0, 10]"),
     "head_lr_scale": (lambda v: _number(v, 1e-6, 1e3), "a number in [1e-6, 1000]"),
     "hypernet_correlation": (lambda v: _number(v, 0, 1), "a number in [0, 1]"),
+    "weights_phi": (lambda v: _number(v, 0, 1), "a number in [0, 1]"),
     "method": (lambda v: v in METHODS, f"one of {', '.join(METHODS)}"),
     "architecture": (lambda v: v in ARCHITECTURES, f"one of {', '.join(ARCHITECTURES)}"),
     "block": (lambda v: v in BLOCK_KINDS, f"one of {', '.join(BLOCK_KINDS)}"),

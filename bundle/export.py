@@ -34,6 +34,13 @@ def deployed_network(network: nn.Module, phi: float | Sequence[float]) -> PhiUNe
     return deployed
 
 
+def network_for(network: nn.Module, weights_phi: float | None = None) -> nn.Module:
+    """``network`` itself (None), or the plain network with the weights it makes for ``weights_phi``
+    (:func:`deployed_network`), still runnable at any phi: evaluating it over phi is the paper's weight
+    transfer (Figure 9), which shows whether a hypernetwork's weights are made for their phi."""
+    return network if weights_phi is None else deployed_network(network, weights_phi)
+
+
 def read_checkpoint(path: str | Path) -> dict:
     """The dict saved at ``path`` (a state dict, or a training checkpoint of several), read onto the CPU with
     ``weights_only=True``; anything else is one :class:`InputError` naming the file and the problem.

@@ -3,6 +3,7 @@
 Examples:
     python scripts/evaluate.py --dataset_dir ../shared/data/hippocampus
     python scripts/evaluate.py --variant wbc --dataset_dir /my/cells --split all --ckpt_dir models/wbc
+    python scripts/evaluate.py --variant wbc --dataset_dir ../shared/data/wbc --weights_phi 0.5 --eval_dir eval/transfer
 Writes EVAL_DIR/dice.json and dice.csv. Exit status: 0 done, 1 a bad input met while running (named), 2 a
 refused value.
 """
@@ -23,10 +24,13 @@ def main(
     val_phis: list[float] | None = None,
     method: str | None = None,
     device: str | None = None,
+    weights_phi: float | None = None,
 ) -> None:
     """Run configs/evaluate.json on ``split`` ("test", or "all" for every image of ``dataset_dir``);
     ``ckpt_dir`` holds model.pt of ``method``'s architecture (default: the variant's shipped weights, models/ or
-    models/wbc; a training run writes runs/<dataset>/model.pt). Other None values keep the config's default."""
+    models/wbc; a training run writes runs/<dataset>/model.pt). ``weights_phi``: evaluate, at every phi, the weights
+    the model makes for this one phi (weight transfer; an adaptive SSHN loses Dice away from it). Other None
+    values keep the config's default."""
     try:
         dataset = get_variant(variant)
     except ValueError as error:
@@ -36,7 +40,13 @@ def main(
     ckpt_dir = ckpt_dir or str(dataset.weights_file().parent)
     overrides: dict[str, object] = {"dataset_dir": dataset_dir, "ckpt_dir": ckpt_dir}
     overrides |= {"eval_dir": eval_dir, "eval_split": split}
-    overrides |= {"val_phis": val_phis, "method": method, "device": device, "num_workers": 0}
+    overrides |= {
+        "val_phis": val_phis,
+        "method": method,
+        "device": device,
+        "num_workers": 0,
+        "weights_phi": weights_phi,
+    }
     sys.exit(run_checked("evaluating", configs, flags={"eval_split": "split"}, **overrides))
 
 

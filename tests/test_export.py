@@ -3,8 +3,9 @@ import json
 import pytest
 import torch
 
-from bundle.export import deployed_network, export_torchscript, load_weights
+from bundle.export import deployed_network, export_torchscript, load_weights, network_for
 from bundle.nets import SSHN, FiLMUNet, PhiUNet
+from bundle.nets.factory import build_network
 
 
 def small(kind):
@@ -42,3 +43,13 @@ def test_checkpoint_of_another_architecture_is_one_clear_error(tmp_path):
         load_weights(small("sshn"), tmp_path / "missing.pt")
     torch.save(small("sshn").state_dict(), tmp_path / "sshn.pt")
     assert isinstance(load_weights(small("sshn"), tmp_path / "sshn.pt"), SSHN)
+
+
+def test_network_for_a_phi_is_the_model_itself_without_one_and_its_materialized_weights_with_one():
+    sshn = build_network("sshn", 2, 1, 2, features=4, levels=3, hidden=(4, 8)).eval()
+    assert network_for(sshn) is sshn
+    image = torch.rand(1, 1, 20, 20)
+    transferred = network_for(sshn, 0.5)
+    with torch.no_grad():
+        assert torch.allclose(transferred(image, 0.5), sshn(image, 0.5), atol=1e-5)
+        assert not torch.allclose(transferred(image, 0.1), sshn(image, 0.1), atol=1e-5)

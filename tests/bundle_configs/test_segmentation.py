@@ -52,6 +52,17 @@ def test_train_evaluate_infer(dataset, method, tiny_data, tmp_path):
     assert [row["phi"] for row in report["rows"]] == [0.0, 0.1, 0.25, 0.5]
     assert report["images"] == 10
     assert all(0.0 <= row["mean_dice"] <= 1.0 for row in report["rows"])
+    if method == "sshn":  # weight transfer: the weights made for 0.5, run at every phi
+        run_workflow(
+            ["train.json", *DATASET_FILES[dataset], "evaluate.json"],
+            None,
+            **settings,
+            eval_dir=str(tmp_path / "transfer"),
+            eval_split="all",
+            weights_phi=0.5,
+        )
+        transfer = json.loads((tmp_path / "transfer" / "dice.json").read_text())["rows"]
+        assert transfer[-1] == report["rows"][-1]  # at its own phi the transferred network is the model itself
 
     inputs = tiny_data[dataset] / ("dataset1/images" if dataset == "wbc" else "imagesTr")
     run_workflow(
