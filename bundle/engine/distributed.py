@@ -36,8 +36,10 @@ def is_secondary() -> bool:
     return dist.get_rank() > 0
 
 
-def device_ids(device: torch.device) -> list[torch.device] | None:
-    """``DistributedDataParallel``'s ``device_ids``: this process's GPU, or None on the CPU."""
+def device_ids(device: torch.device | str) -> list[torch.device] | None:
+    """``DistributedDataParallel``'s ``device_ids``: this process's GPU, or None on the CPU (``device`` may be a
+    name given on the command line, e.g. ``--device cpu``)."""
+    device = torch.device(device)
     return [device] if device.type == "cuda" else None
 
 

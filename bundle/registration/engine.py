@@ -47,7 +47,8 @@ class RegistrationIteration:
         self.phis = [float(phi) for phi in phis]
 
     def __call__(self, engine: SupervisedEvaluator, batchdata: dict) -> dict:
-        network = cast(RegistrationNet, engine.network)  # the config's network; MONAI types it as any Module
+        # multi_gpu_train.json wraps the network in DistributedDataParallel, which has no displacement()
+        network = cast(RegistrationNet, getattr(engine.network, "module", engine.network))
         network.eval()
         return register_batch(network, batchdata, self.phis, engine.state.device)
 

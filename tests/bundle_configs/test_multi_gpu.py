@@ -3,8 +3,6 @@ global batch and the step count of one process, they reach its validation Dice o
 
 import json
 import os
-import subprocess
-import sys
 
 import pytest
 import torch
@@ -12,7 +10,7 @@ from monai.bundle import ConfigParser
 
 from bundle.export import load_weights
 from bundle.nets.phi_prior import PhiPrior
-from tests.bundle_configs.conftest import CONFIGS, ROOT, TINY
+from tests.bundle_configs.conftest import CONFIGS, TINY, run_torchrun
 from tests.data.test_datalist import SHARED
 
 
@@ -26,11 +24,7 @@ def test_two_processes_share_each_phi_and_write_one_plain_checkpoint(tiny_data, 
     files = [*(str(CONFIGS / name) for name in names), str(tmp_path / "record.json")]
     settings = TINY | {"spatial_size": [24, 24], "dataset_dir": str(tiny_data["wbc"])}
     settings |= {"ckpt_dir": str(tmp_path / "models"), "output_dir": str(tmp_path / "runs")}
-    command = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nnodes=1", "--nproc_per_node=2"]
-    command += ["-m", "monai.bundle", "run", "training", "--config_file", repr(files)]
-    for key, value in settings.items():
-        command += [f"--{key}", str(value).replace(" ", "")]
-    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    result = run_torchrun(files, "training", settings)
     assert result.returncode == 0, result.stderr[-3000:]
     # rank 0 alone logs and writes TensorBoard (training and validation: two event files)
     assert len(list((tmp_path / "runs").glob("events.out.tfevents.*"))) == 2
@@ -61,11 +55,7 @@ def test_two_processes_split_the_phi_sweep_and_write_one_report(tiny_data, tmp_p
     settings = TINY | {"spatial_size": [24, 24], "dataset_dir": str(tiny_data["wbc"]), "num_workers": 0}
     settings |= {"ckpt_dir": str(tmp_path / "models"), "sweep_dir": str(tmp_path / "sweep"), "phi_step": 0.25}
     settings |= {"latency_repeats": 1, "latency_batch": 2}
-    command = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nnodes=1", "--nproc_per_node=2"]
-    command += ["-m", "monai.bundle", "run", "sweeping", "--config_file", repr([str(CONFIGS / n) for n in names])]
-    for key, value in settings.items():
-        command += [f"--{key}", str(value).replace(" ", "")]
-    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    result = run_torchrun([str(CONFIGS / n) for n in names], "sweeping", settings)
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.count("phi sweep written to") == 1  # rank 0 alone writes the report
     rows = json.loads((tmp_path / "sweep" / "sweep.json").read_text())["rows"]
@@ -77,19 +67,8 @@ def _best_validation_dice(processes: int, batch_size: int, out) -> float:
     settings = {"dataset_dir": str(SHARED / "wbc"), "features": 4, "spatial_size": [32, 32], "epochs": 6}
     settings |= {"ce_epochs": 2, "val_interval": 2, "warmup_steps": 10, "lr": 0.001, "batch_size": batch_size}
     settings |= {"ckpt_dir": str(out), "output_dir": str(out)}
-    command = [
-        sys.executable,
-        "-m",
-        "torch.distributed.run",
-        "--standalone",
-        "--nnodes=1",
-        f"--nproc_per_node={processes}",
-    ]
-    command += ["-m", "monai.bundle", "run", "training", "--config_file", repr([str(CONFIGS / n) for n in names])]
-    for key, value in settings.items():
-        command += [f"--{key}", str(value).replace(" ", "")]
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
-    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=900, env=env)
+    result = run_torchrun([str(CONFIGS / n) for n in names], "training", settings, processes, timeout=900, env=env)
     assert result.returncode == 0, result.stderr[-3000:]
     return torch.load(out / "last.pt", weights_only=True)["progress"]["best_metric"]
 

@@ -6,7 +6,7 @@ import nibabel as nib
 import numpy as np
 import torch
 
-from tests.bundle_configs.conftest import run_workflow
+from tests.bundle_configs.conftest import CONFIGS, run_torchrun, run_workflow
 from tests.registration.conftest import ROOT
 
 TINY = {"features": 4, "levels": 3, "hidden": [4, 8], "train_slices": [-2, 0, 2], "eval_slices": [0], "device": "cpu"}
@@ -79,3 +79,15 @@ def test_sshn_trains_evaluates_sweeps_and_registers_files(tiny_grid, tmp_path):
     assert np.allclose(warped.affine, affine) and np.allclose(ddf.affine, affine)
     # After one epoch the flow is still small: the warped image keeps the moving image's intensities.
     assert np.abs(warped.get_fdata() - nib.load(tmp_path / "moving.nii.gz").get_fdata()).mean() < 30
+
+
+def test_two_processes_train_and_validate_registration(tiny_grid, tmp_path):
+    """multi_gpu_train.json on registration: the validator registers through the DistributedDataParallel
+    wrapper's module (the wrapper itself has no ``displacement``)."""
+    names = ("train.json", "registration.json", "multi_gpu_train.json")
+    settings = {k: v for k, v in TINY.items() if k != "device"}  # join() picks each process's device
+    settings |= {"grid_dir": str(tiny_grid), "method": "sshn", "epochs": 1, "batch_size": 2}
+    settings |= {"ckpt_dir": str(tmp_path / "models"), "output_dir": str(tmp_path / "runs")}
+    result = run_torchrun([str(CONFIGS / name) for name in names], "training", settings)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert (tmp_path / "models" / "model.pt").is_file(), (list(tmp_path.rglob("*")), result.stdout[-3000:])
