@@ -15,7 +15,7 @@ from torch import nn
 from tqdm import tqdm
 
 from bundle.data.datalist import image_files
-from bundle.data.datasets import get_variant
+from bundle.data.datasets import get_shipped
 from bundle.data.outputs import check_outputs
 from bundle.data.transforms import inference_postprocessing, preprocessing
 from bundle.data.validation import explain
@@ -123,16 +123,17 @@ class SegmentationRun:
 
 
 def load_bundle_network(
-    variant: str, ckpt: str | Path | None = None, device: str = "cpu"
+    dataset: str, ckpt: str | Path | None = None, device: str = "cpu"
 ) -> tuple[nn.Module, ConfigParser]:
-    """The trained network of a bundle variant ("hippocampus" or "wbc") and its parsed inference config.
+    """The trained network of a dataset with shipped weights ("hippocampus" or "wbc") and its parsed
+    inference config.
 
-    ``ckpt``: a checkpoint of that variant's architecture; None takes the shipped weights.
+    ``ckpt``: a checkpoint of that dataset's architecture; None takes the shipped weights.
     """
-    dataset = get_variant(variant)
+    entry = get_shipped(dataset)
     parser = ConfigParser()
-    parser.read_config([str(CONFIGS / name) for name in ["inference.json", *dataset.overlays]])
-    weights = dataset.weights_file() if ckpt is None else ckpt
+    parser.read_config([str(CONFIGS / name) for name in ["inference.json", *entry.overlays]])
+    weights = entry.weights_file() if ckpt is None else ckpt
     return load_weights(parser.get_parsed_content("network_def"), weights, device), parser
 
 

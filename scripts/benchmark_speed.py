@@ -4,10 +4,10 @@ Examples:
     python scripts/benchmark_speed.py training                      # 2D and 3D, batch 1 and 16, both heads
     python scripts/benchmark_speed.py training --dims "[2]" --batches "[1,16,64]" --repeats 20 --device cuda
     python scripts/benchmark_speed.py inference --variants "[fp32,channels_last,bf16]"
-    python scripts/benchmark_speed.py accuracy --variant wbc --dataset_dir ../shared/data/wbc --phi 0.25
+    python scripts/benchmark_speed.py accuracy --dataset wbc --dataset_dir ../shared/data/wbc --phi 0.25
     python scripts/benchmark_speed.py sliding --shape "[1,1,160,192,160]" --rois "[[64,64,64],[96,96,96]]"
     python scripts/benchmark_speed.py registration --ckpt runs/registration/model.pt --grid_dir data/registration/2mm
-    python scripts/benchmark_speed.py segmenting --variant hippocampus --dataset_dir ../shared/data/hippocampus
+    python scripts/benchmark_speed.py segmenting --dataset hippocampus --dataset_dir ../shared/data/hippocampus
     python scripts/benchmark_speed.py gpu                           # every GPU goal, pass / fail (a few minutes)
     python scripts/benchmark_speed.py registration --ckpt runs/registration_3d/model.pt \
         --grid_dir data/registration/2mm --slices None
@@ -170,7 +170,7 @@ def _relative_to_largest_phi(rows: list[dict], batch: int) -> None:
 
 
 def accuracy(
-    variant: str = "hippocampus",
+    dataset: str = "hippocampus",
     dataset_dir: str = "../shared/data/hippocampus",
     phi: float = 0.25,
     ckpt: str | None = None,
@@ -181,9 +181,9 @@ def accuracy(
 ) -> None:
     """Test-split Dice (split ``seed``) of a bundle model at ``phi`` for each execution variant.
 
-    Uses the shipped weights of ``variant`` unless ``ckpt`` is given.
+    Uses the shipped weights of ``dataset`` unless ``ckpt`` is given.
     """
-    network, parser = load_bundle_network(variant, ckpt, device)
+    network, parser = load_bundle_network(dataset, ckpt, device)
     dataset, size = parser.get_parsed_content("dataset_name"), parser.get_parsed_content("spatial_size")
     files = load_split(dataset, dataset_dir, "test", seed)
     data = DataLoader(Dataset(files, preprocessing(dataset, "eval", size)), batch_size=1)
@@ -192,11 +192,11 @@ def accuracy(
     for name, row in table.items():
         change = row["mean"] - table[variants[0]]["mean"]
         print(f"{name:13s} Dice {row['mean']:.4f} ({change:+.4f})  per label {row['per_label']}")
-    _write({"variant": variant, "phi": phi, "images": len(files), "dice": table}, output)
+    _write({"dataset": dataset, "phi": phi, "images": len(files), "dice": table}, output)
 
 
 def sliding(
-    variant: str = "hippocampus",
+    dataset: str = "hippocampus",
     phi: float = 0.5,
     shape: Sequence[int] = (1, 1, 160, 192, 160),
     rois: Sequence[Sequence[int]] = ((64, 64, 64), (96, 96, 96)),
@@ -205,7 +205,7 @@ def sliding(
     output: str = "eval/benchmark_sliding.json",
 ) -> None:
     """Whole-volume inference against sliding windows of each roi in ``rois`` on one synthetic volume of
-    ``shape`` (N, C, *spatial), with the shipped weights of ``variant`` at ``phi``, on CPU.
+    ``shape`` (N, C, *spatial), with the shipped weights of ``dataset`` at ``phi``, on CPU.
 
     Each setting runs in a fresh process (``bundle.benchmark.sliding_window``): the median of ``repeats``
     passes after one warm-up, the resident memory before the first pass and the process's peak; the
@@ -216,7 +216,7 @@ def sliding(
     with tempfile.TemporaryDirectory() as folder:
         for index, roi in enumerate(settings):
             labels_path = str(Path(folder) / f"{index}.npy")
-            setting = {"variant": variant, "phi": phi, "shape": list(shape), "roi_size": roi, "overlap": overlap}
+            setting = {"dataset": dataset, "phi": phi, "shape": list(shape), "roi_size": roi, "overlap": overlap}
             measured = measure_in_subprocess(setting | {"repeats": repeats, "labels_path": labels_path})
             labels = np.load(labels_path)
             if roi is None:
@@ -237,7 +237,7 @@ def sliding(
                 f"(x{row['peak_ratio']:.2f}), +{row['increase_mib']:.0f} MiB over {row['baseline_mib']:.0f} "
                 f"(x{row['increase_ratio']:.2f})  labels agree on {row['label_agreement']:.2%} of voxels"
             )
-    _write({"variant": variant, "phi": phi, "shape": list(shape), "repeats": repeats, "rows": rows}, output)
+    _write({"dataset": dataset, "phi": phi, "shape": list(shape), "repeats": repeats, "rows": rows}, output)
 
 
 def registration(
@@ -305,7 +305,7 @@ def registration(
 
 
 def segmenting(
-    variant: str = "hippocampus",
+    dataset: str = "hippocampus",
     dataset_dir: str | None = None,
     split: str = "test",
     phi: float = 0.5,
@@ -315,15 +315,15 @@ def segmenting(
 ) -> None:
     """scripts/segment.py's work on every image of ``split``, at each precision side by side: median seconds,
     Dice against the labels, speed-up against the first precision. ``dataset_dir`` defaults to
-    ../shared/data/<variant>."""
+    ../shared/data/<dataset>."""
     precisions = [precisions] if isinstance(precisions, str) else list(precisions)  # fire: --precisions fp32
     try:
         _check_count("rounds", rounds)
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         sys.exit(2)
-    dataset_dir = dataset_dir or f"../shared/data/{variant}"
-    network, parser = load_bundle_network(variant)
+    dataset_dir = dataset_dir or f"../shared/data/{dataset}"
+    network, parser = load_bundle_network(dataset)
     dataset, size, channels, classes = (
         parser.get_parsed_content(key) for key in ("dataset_name", "spatial_size", "in_channels", "num_classes")
     )
@@ -334,7 +334,7 @@ def segmenting(
             f"{row['precision']:>14} (runs as {row['runs_as']}): {row['seconds']:.2f} s for {len(items)} images, "
             f"{row['speedup']:.2f}x, Dice {row['mean_dice']:.4f}, calibration {row['calibration_s']:.1f} s"
         )
-    _write({"variant": variant, "split": split, "phi": phi, "images": len(items), "rows": rows}, output)
+    _write({"dataset": dataset, "split": split, "phi": phi, "images": len(items), "rows": rows}, output)
 
 
 def gpu(

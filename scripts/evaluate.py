@@ -2,8 +2,8 @@
 
 Examples:
     python scripts/evaluate.py --dataset_dir ../shared/data/hippocampus
-    python scripts/evaluate.py --variant wbc --dataset_dir /my/cells --split all --ckpt_dir models/wbc
-    python scripts/evaluate.py --variant wbc --dataset_dir ../shared/data/wbc --weights_phi 0.5 --eval_dir eval/transfer
+    python scripts/evaluate.py --dataset wbc --dataset_dir /my/cells --split all --ckpt_dir models/wbc
+    python scripts/evaluate.py --dataset wbc --dataset_dir ../shared/data/wbc --weights_phi 0.5 --eval_dir eval/transfer
 Writes EVAL_DIR/dice.json and dice.csv. Exit status: 0 done, 1 a bad input met while running (named), 2 a
 refused value.
 """
@@ -12,11 +12,11 @@ import sys
 
 from bundle.checked_run import run_checked
 from bundle.cli import fire_checked
-from bundle.data.datasets import get_variant
+from bundle.data.datasets import get_shipped
 
 
 def main(
-    variant: str = "hippocampus",
+    dataset: str = "hippocampus",
     dataset_dir: str | None = None,
     ckpt_dir: str | None = None,
     eval_dir: str | None = None,
@@ -27,17 +27,17 @@ def main(
     weights_phi: float | None = None,
 ) -> None:
     """Run configs/evaluate.json on ``split`` ("test", or "all" for every image of ``dataset_dir``);
-    ``ckpt_dir`` holds model.pt of ``method``'s architecture (default: the variant's shipped weights, models/ or
+    ``ckpt_dir`` holds model.pt of ``method``'s architecture (default: the dataset's shipped weights, models/ or
     models/wbc; a training run writes runs/<dataset>/model.pt). ``weights_phi``: evaluate, at every phi, the weights
     the model makes for this one phi (weight transfer; an adaptive SSHN loses Dice away from it). Other None
     values keep the config's default."""
     try:
-        dataset = get_variant(variant)
+        entry = get_shipped(dataset)
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         sys.exit(2)
-    configs = ["train.json", *dataset.overlays, "evaluate.json"]
-    ckpt_dir = ckpt_dir or str(dataset.weights_file().parent)
+    configs = ["train.json", *entry.overlays, "evaluate.json"]
+    ckpt_dir = ckpt_dir or str(entry.weights_file().parent)
     overrides: dict[str, object] = {"dataset_dir": dataset_dir, "ckpt_dir": ckpt_dir}
     overrides |= {"eval_dir": eval_dir, "eval_split": split}
     overrides |= {

@@ -2,7 +2,7 @@
 
 Examples:
     python scripts/export.py --phi 0.25 --output models/hippocampus_phi0.25.ts
-    python scripts/export.py --variant wbc --max_dice_drop 0.01 --sweep docs/results/wbc/sweep.json --output wbc.ts
+    python scripts/export.py --dataset wbc --max_dice_drop 0.01 --sweep docs/results/wbc/sweep.json --output wbc.ts
     python scripts/export.py --phi 0.25 --output hippocampus.onnx --input_size "[48,64,48]"   # needs the onnx extra
 Load a .ts with torch alone: torch.jit.load(path, _extra_files={"metadata.json": ""}); an .onnx with
 onnxruntime (metadata in InferenceSession(path).get_modelmeta().custom_metadata_map["metadata.json"]).
@@ -19,7 +19,7 @@ from bundle.segment import choose_phi, load_bundle_network
 
 def main(
     output: str,
-    variant: str = "hippocampus",
+    dataset: str = "hippocampus",
     ckpt: str | None = None,
     phi: float | None = None,
     sweep: str | None = None,
@@ -29,20 +29,20 @@ def main(
     input_size: list[int] | None = None,
 ) -> None:
     """Write OUTPUT for the phi given or chosen from a sweep under a budget: TorchScript (.ts, any input
-    size) or ONNX (.onnx, for one spatial ``input_size``, default the variant's training size; any batch).
+    size) or ONNX (.onnx, for one spatial ``input_size``, default the dataset's training size; any batch).
     """
     if not output.endswith((".ts", ".onnx")):
         print(f"error: --output must end in .ts (TorchScript) or .onnx, got {output}", file=sys.stderr)
         sys.exit(2)
     try:
         chosen, _ = choose_phi(phi, sweep, max_gflops, max_latency_ms, max_dice_drop)
-        network, parser = load_bundle_network(variant, ckpt)
+        network, parser = load_bundle_network(dataset, ckpt)
     except (ValueError, FileNotFoundError) as error:
         print(f"error: {error}", file=sys.stderr)
         sys.exit(2)
     metadata = json.loads((CONFIGS / "metadata.json").read_text())
     keys = ("dataset_name", "spatial_dims", "in_channels", "num_classes", "spatial_size")
-    metadata |= {"variant": variant} | {key: parser.get_parsed_content(key) for key in keys}
+    metadata |= {"dataset": dataset} | {key: parser.get_parsed_content(key) for key in keys}
     if output.endswith(".onnx"):
         shape = [1, metadata["in_channels"], *(input_size or metadata["spatial_size"])]
         written = export_onnx(network, chosen, output, shape, metadata)

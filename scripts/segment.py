@@ -3,7 +3,7 @@
 Examples:
     python scripts/segment.py scans/ out/ --phi 0.25
     python scripts/segment.py scans/ out/ --max_gflops 14.5 --sweep docs/results/hippocampus/sweep.json
-    python scripts/segment.py cells/ out/ --variant wbc --ckpt models/wbc/model.pt --max_dice_drop 0.01 \\
+    python scripts/segment.py cells/ out/ --dataset wbc --ckpt models/wbc/model.pt --max_dice_drop 0.01 \\
         --sweep docs/results/wbc/sweep.json
     python scripts/segment.py scans/ out/ --ckpt hippocampus_phi0.25.ts   # an exported network (scripts/export.py)
     python scripts/segment.py big_scans/ out/ --roi_size "[64,64,64]" --overlap 0.25   # sliding windows: less memory
@@ -32,7 +32,7 @@ def _exported(ckpt: str, phi: float | None, budgets: list, device: str) -> tuple
 def main(
     input: str,
     output_dir: str,
-    variant: str = "hippocampus",
+    dataset: str = "hippocampus",
     ckpt: str | None = None,
     phi: float | None = None,
     sweep: str | None = None,
@@ -46,7 +46,7 @@ def main(
 ) -> None:
     """Write <name>_seg label maps of every image in INPUT to OUTPUT_DIR at the phi given or chosen.
 
-    ``ckpt``: a bundle checkpoint of ``variant`` (default: the shipped weights), or a ``.ts`` file from
+    ``ckpt``: a bundle checkpoint of ``dataset`` (default: the shipped weights), or a ``.ts`` file from
     scripts/export.py, which carries its own phi, dataset and input size. ``roi_size``: run the network
     on sliding windows of this many voxels per spatial dimension, overlapping by ``overlap`` (a fraction
     of the window), instead of the whole image at once: for volumes too large for memory (slower; see
@@ -62,7 +62,7 @@ def main(
         exported = ckpt is not None and ckpt.endswith(".ts")
         if exported and ckpt is not None:  # exported implies a ckpt; the test narrows its type
             budgets = [max_gflops, max_latency_ms, max_dice_drop]
-            deployed, chosen, dataset, size, channels = _exported(ckpt, phi, budgets, device)
+            deployed, chosen, dataset_name, size, channels = _exported(ckpt, phi, budgets, device)
             row = choose_phi(chosen, sweep)[1]
             if precision not in ("auto", "fp32"):
                 raise ValueError(
@@ -70,11 +70,11 @@ def main(
                 )
             precision = "fp32"
         else:
-            network, parser = load_bundle_network(variant, ckpt, device)
+            network, parser = load_bundle_network(dataset, ckpt, device)
             keys = ("dataset_name", "spatial_size", "in_channels")
-            dataset, size, channels = (parser.get_parsed_content(key) for key in keys)
+            dataset_name, size, channels = (parser.get_parsed_content(key) for key in keys)
         inferer = make_inferer(roi_size, overlap, len(size))
-        check_outputs(files, output_dir, dataset)  # before any timing: "before any work"
+        check_outputs(files, output_dir, dataset_name)  # before any timing: "before any work"
         if not exported:
             shape = (1, channels, *size)
             latency = LatencyHere(network, shape, device)
@@ -92,7 +92,7 @@ def main(
     else:
         print(f"phi {chosen:g}")
     print(f"precision {precision}")
-    run = segment(deployed, files, dataset, size, output_dir, device, channels, inferer)
+    run = segment(deployed, files, dataset_name, size, output_dir, device, channels, inferer)
     print(f"{len(run.written)} label maps in {output_dir}, {run.seconds_per_image * 1e3:.0f} ms per image")
     for file in run.empty:
         advice = "are its intensities and voxel spacing like the training data's?"

@@ -2,20 +2,20 @@
 
 Examples:
     python scripts/sweep.py --dataset_dir ../shared/data/hippocampus
-    python scripts/sweep.py --variant wbc --dataset_dir ../shared/data/wbc --ckpt_dir models/wbc \
+    python scripts/sweep.py --dataset wbc --dataset_dir ../shared/data/wbc --ckpt_dir models/wbc \
         --output_dir docs/results/wbc
-    python scripts/sweep.py --variant wbc --method stochastic --ckpt_dir runs/stochastic --output_dir eval/stochastic
+    python scripts/sweep.py --dataset wbc --method stochastic --ckpt_dir runs/stochastic --output_dir eval/stochastic
 """
 
 import sys
 
 from bundle.checked_run import run_checked
 from bundle.cli import fire_checked
-from bundle.data.datasets import get_variant
+from bundle.data.datasets import get_shipped
 
 
 def main(
-    variant: str = "hippocampus",
+    dataset: str = "hippocampus",
     dataset_dir: str | None = None,
     ckpt_dir: str | None = None,
     output_dir: str = "eval/sweep",
@@ -28,23 +28,23 @@ def main(
 ) -> None:
     """Run configs/sweep.json on ``split`` ("test", or "all" for every image of ``dataset_dir``).
 
-    ``ckpt_dir``: the folder of model.pt (default: the variant's shipped weights, models/ or models/wbc; a
+    ``ckpt_dir``: the folder of model.pt (default: the dataset's shipped weights, models/ or models/wbc; a
     training run writes runs/<dataset>/model.pt). ``method``: the method it was trained with (sshn, fixed,
     stochastic, film).
     Values are checked before they reach the config parser (see bundle/checked_run.py); exit status 0 done,
     1 a bad input met while running, 2 a refused value.
     """
     try:
-        dataset = get_variant(variant)
+        entry = get_shipped(dataset)
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         sys.exit(2)
     status = run_checked(
         "sweeping",
-        ["train.json", *dataset.overlays, "sweep.json"],
+        ["train.json", *entry.overlays, "sweep.json"],
         flags={"sweep_dir": "output_dir", "sweep_split": "split"},
         dataset_dir=dataset_dir,
-        ckpt_dir=ckpt_dir or str(dataset.weights_file().parent),
+        ckpt_dir=ckpt_dir or str(entry.weights_file().parent),
         sweep_dir=output_dir,
         sweep_split=split,
         phi_start=phi_start,

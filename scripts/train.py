@@ -2,8 +2,8 @@
 
 Examples:
     python scripts/train.py --dataset_dir ../shared/data/hippocampus --cpu true
-    python scripts/train.py --variant wbc --dataset_dir data/wbc --cpu true --output_dir runs/wbc
-    python scripts/train.py --variant wbc --dataset_dir data/wbc --cpu true --output_dir runs/wbc --resume true
+    python scripts/train.py --dataset wbc --dataset_dir data/wbc --cpu true --output_dir runs/wbc
+    python scripts/train.py --dataset wbc --dataset_dir data/wbc --cpu true --output_dir runs/wbc --resume true
     torchrun --standalone --nnodes=1 --nproc_per_node=2 scripts/train.py --multi_gpu true --dataset_dir data/hippocampus
 Exit status: 0 done, 1 a bad input met while running (named), 2 a refused value.
 """
@@ -12,11 +12,11 @@ import sys
 
 from bundle.checked_run import as_flag, run_checked
 from bundle.cli import fire_checked
-from bundle.data.datasets import get_variant
+from bundle.data.datasets import get_shipped
 
 
 def main(
-    variant: str = "hippocampus",
+    dataset: str = "hippocampus",
     dataset_dir: str | None = None,
     ckpt_dir: str | None = None,
     output_dir: str | None = None,
@@ -37,7 +37,7 @@ def main(
     pretrained: str | None = None,
     checkpoint_interval: int | None = None,
 ) -> None:
-    """Run configs/train.json for ``variant`` ("hippocampus" or "wbc"); None keeps a config's default.
+    """Run configs/train.json for ``dataset`` ("hippocampus" or "wbc"); None keeps a config's default.
 
     ``cpu``: add configs/cpu.json; ``multi_gpu``: add configs/multi_gpu_train.json (start with torchrun);
     ``resume``: go on from ``output_dir``/last.pt (written every ``checkpoint_interval`` epochs).
@@ -46,12 +46,12 @@ def main(
     paper's independent columns) to 1 (tied: the phi-blind ablation); see docs/design.md.
     """
     try:
-        dataset = get_variant(variant)
+        entry = get_shipped(dataset)
         cpu, multi_gpu = as_flag("cpu", cpu), as_flag("multi_gpu", multi_gpu)
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         sys.exit(2)
-    configs = ["train.json", *dataset.overlays, *(["cpu.json"] if cpu else [])]
+    configs = ["train.json", *entry.overlays, *(["cpu.json"] if cpu else [])]
     configs += ["multi_gpu_train.json"] if multi_gpu else []
     overrides: dict[str, object] = {"dataset_dir": dataset_dir, "ckpt_dir": ckpt_dir}
     overrides |= {"output_dir": output_dir, "resume": resume}

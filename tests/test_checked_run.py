@@ -87,7 +87,10 @@ def test_train_script_refuses_phi_outside_the_unit_interval():
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
-        (["--variant", "bad"], "error: --variant must be one of ['hippocampus', 'wbc'], got 'bad'"),
+        (
+            ["--dataset", "bad"],
+            "error: --dataset must be one of ['hippocampus', 'wbc'] (the datasets with shipped weights), got 'bad'",
+        ),
         (["--output_dir", "$print(1)"], "error: --output_dir '$print(1)': values starting with $"),
         (["--split", "some"], "error: --split must be train, validation, test or all, got 'some'"),
     ],
@@ -102,7 +105,7 @@ def test_evaluating_a_checkpoint_of_another_architecture_is_one_line(tmp_path):
     (tmp_path / "models").mkdir()
     other = PhiUNet(spatial_dims=2, in_channels=3, out_channels=3, features=4, levels=2)
     torch.save(other.state_dict(), tmp_path / "models" / "model.pt")
-    arguments = ["--variant", "wbc", "--dataset_dir", str(data), "--ckpt_dir", str(tmp_path / "models")]
+    arguments = ["--dataset", "wbc", "--dataset_dir", str(data), "--ckpt_dir", str(tmp_path / "models")]
     result = _script("evaluate.py", *arguments, "--split", "all", "--eval_dir", str(tmp_path / "eval"))
     assert result.returncode == 1, result.stderr[-2000:]
     last, checkpoint = result.stderr.strip().splitlines()[-1], tmp_path / "models" / "model.pt"
@@ -114,7 +117,7 @@ def test_a_pretrained_checkpoint_of_another_architecture_stops_training_before_i
     data = make_wbc(tmp_path / "wbc", count=4)
     other = tmp_path / "other.pt"
     torch.save(PhiUNet(spatial_dims=2, in_channels=3, out_channels=3, features=4, levels=2).state_dict(), other)
-    arguments = ["--variant", "wbc", "--dataset_dir", str(data), "--cpu", "true", "--pretrained", str(other)]
+    arguments = ["--dataset", "wbc", "--dataset_dir", str(data), "--cpu", "true", "--pretrained", str(other)]
     result = _script("train.py", *arguments, "--output_dir", str(tmp_path / "run"), "--ckpt_dir", str(tmp_path / "ck"))
     assert result.returncode == 2, result.stderr[-2000:]
     assert result.stderr.strip().splitlines()[-1].startswith(f"error: {other}: checkpoint does not fit this network")

@@ -37,7 +37,7 @@ def synthetic_volume(shape: list[int], seed: int = 0) -> torch.Tensor:
 
 
 def run_setting(setting: dict) -> dict:
-    """One setting in this process: the bundle model ``setting["variant"]`` (shipped weights) deployed at
+    """One setting in this process: the bundle model ``setting["dataset"]`` (shipped weights) deployed at
     ``setting["phi"]``, run ``1 + repeats`` times on a synthetic volume of ``setting["shape"]`` by
     :func:`bundle.segment.make_inferer` (``roi_size`` None: whole volume; else sliding windows with
     ``overlap``). Returns the median milliseconds of the timed passes, the resident memory (MiB) before
@@ -47,7 +47,7 @@ def run_setting(setting: dict) -> dict:
     from bundle.export import deployed_network  # here: the parent process need not import the bundle
     from bundle.segment import load_bundle_network, make_inferer
 
-    network, _ = load_bundle_network(setting["variant"])
+    network, _ = load_bundle_network(setting["dataset"])
     deployed = deployed_network(network, setting["phi"])
     x = synthetic_volume(setting["shape"], setting.get("seed", 0))
     inferer = make_inferer(setting.get("roi_size"), setting.get("overlap", 0.25), len(setting["shape"]) - 2)

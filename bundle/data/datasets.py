@@ -18,7 +18,7 @@ class SegmentationDataset:
     """What the bundle needs to know of one segmentation dataset.
 
     Args:
-        name: the config's ``dataset_name`` and the scripts' ``--variant``.
+        name: the config's ``dataset_name`` and the scripts' ``--dataset``.
         family: the transform chain (``bundle.data.transforms``): "wbc" (2D RGB BMP/PNG images, masks of
             0 / 128 / 255, label maps written as PNG) or "msd" (NIfTI volumes resampled to 1 mm).
         datalist: root folder -> [{"image", "label"}] in the dataset's published layout.
@@ -33,7 +33,7 @@ class SegmentationDataset:
     shipped_weights: Path | None = None
 
     def weights_file(self) -> Path:
-        """``shipped_weights`` of a dataset that has them (every ``--variant``); a ValueError for one without."""
+        """``shipped_weights`` of a dataset that has them (every scripts' ``--dataset``); a ValueError otherwise."""
         if self.shipped_weights is None:
             raise ValueError(f"dataset {self.name!r} ships no trained weights")
         return self.shipped_weights
@@ -48,8 +48,8 @@ DATASETS = {
         SegmentationDataset("msd", "msd", msd_datalist),
     )
 }
-# The datasets with shipped weights: the scripts' --variant choices.
-VARIANTS = tuple(name for name, dataset in DATASETS.items() if dataset.shipped_weights is not None)
+# The datasets with shipped weights: the scripts' --dataset choices.
+SHIPPED = tuple(name for name, dataset in DATASETS.items() if dataset.shipped_weights is not None)
 
 
 def get_dataset(name: str) -> SegmentationDataset:
@@ -59,10 +59,12 @@ def get_dataset(name: str) -> SegmentationDataset:
     return DATASETS[name]
 
 
-def get_variant(name: str) -> SegmentationDataset:
-    """The dataset ``name`` of a script's ``--variant``: one with shipped weights."""
-    if name not in VARIANTS:
-        raise ValueError(f"--variant must be one of {sorted(VARIANTS)}, got {name!r}")
+def get_shipped(name: str) -> SegmentationDataset:
+    """The dataset ``name`` of a script's ``--dataset``: one with shipped weights."""
+    if name not in SHIPPED:
+        raise ValueError(
+            f"--dataset must be one of {sorted(SHIPPED)} (the datasets with shipped weights), got {name!r}"
+        )
     return DATASETS[name]
 
 

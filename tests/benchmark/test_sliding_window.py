@@ -13,7 +13,7 @@ def test_synthetic_volume_is_smooth_and_z_scored():
 
 
 def test_a_setting_reports_its_time_and_memory_from_its_own_process(tmp_path):
-    setting = {"variant": "hippocampus", "phi": 0.5, "shape": [1, 1, 20, 24, 20], "roi_size": [16, 16, 16]}
+    setting = {"dataset": "hippocampus", "phi": 0.5, "shape": [1, 1, 20, 24, 20], "roi_size": [16, 16, 16]}
     measured = measure_in_subprocess(setting | {"repeats": 1, "labels_path": str(tmp_path / "labels.npy")})
     assert measured["ms"] > 0 and measured["peak_mib"] >= measured["baseline_mib"] > 0
     labels = np.load(tmp_path / "labels.npy")

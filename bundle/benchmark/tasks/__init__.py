@@ -3,10 +3,10 @@
 from bundle.benchmark.tasks.base import Task
 from bundle.benchmark.tasks.registration import RegistrationTask
 from bundle.benchmark.tasks.segmentation import SegmentationTask
-from bundle.data.datasets import VARIANTS, get_dataset
+from bundle.data.datasets import SHIPPED, get_dataset
 
 TASKS: dict[str, Task] = {
-    **{name: SegmentationTask(name, list(get_dataset(name).overlays)) for name in VARIANTS},
+    **{name: SegmentationTask(name, list(get_dataset(name).overlays)) for name in SHIPPED},
     "registration": RegistrationTask("registration", 2),
     "registration_3d": RegistrationTask("registration_3d", 3, ("registration_3d.json",)),
 }

@@ -37,9 +37,9 @@ class RegistrationTask(Task[RegistrationNet]):
     )
     ylabel = "mean test Dice of warped labels"
 
-    def __init__(self, name: str, spatial_dims: int, variant_files: Sequence[str] = ()) -> None:
+    def __init__(self, name: str, spatial_dims: int, overlay_files: Sequence[str] = ()) -> None:
         self.name, self.spatial_dims = name, spatial_dims
-        self.config_files = ("train.json", "registration.json", *variant_files)
+        self.config_files = ("train.json", "registration.json", *overlay_files)
 
     def _size(self, volume_shape: Sequence[int]) -> list[int]:
         """The size of the images trained on for volumes of ``volume_shape``: coronal slices in 2D."""

@@ -23,9 +23,9 @@ class SegmentationTask(Task[nn.Module]):
     )
     ylabel = "mean foreground test Dice"
 
-    def __init__(self, name: str, variant_files: Sequence[str]) -> None:
+    def __init__(self, name: str, overlay_files: Sequence[str]) -> None:
         self.name = name
-        self.config_files = ("train.json", *variant_files)
+        self.config_files = ("train.json", *overlay_files)
 
     def prepare(self, dataset_dir: str, profile: Profile) -> str:
         profile.spatial_size_of(self.name)  # fail before any training when the profile has no size for it
