@@ -3,7 +3,7 @@
 Examples:
     python scripts/benchmark_speed.py training                      # 2D and 3D, batch 1 and 16, both heads
     python scripts/benchmark_speed.py training --dims "[2]" --batches "[1,16,64]" --repeats 20 --device cuda
-    python scripts/benchmark_speed.py inference --variants "[fp32,channels_last,bf16]"
+    python scripts/benchmark_speed.py inference --precisions "[fp32,channels_last,bf16]"
     python scripts/benchmark_speed.py accuracy --dataset wbc --dataset_dir ../shared/data/wbc --phi 0.25
     python scripts/benchmark_speed.py sliding --shape "[1,1,160,192,160]" --rois "[[64,64,64],[96,96,96]]"
     python scripts/benchmark_speed.py registration --ckpt runs/registration/model.pt --grid_dir data/registration/2mm
@@ -15,8 +15,8 @@ training: for every dimension and batch size, the median step time of each netwo
 the Stochastic U-Net's (same phi stream, same batch, steps interleaved), the hypernetwork's size
 against the U-Net's, and, on CUDA, peak memory.
 inference: for every phi, the deployed U-Net's latency (batch 1) and throughput (batch --batch) for
-each execution variant (bundle.perf.inference_speed) against fp32 eager, with GFLOPs and GFLOP/s.
-accuracy: test-split Dice of a trained model at one phi run as each variant (does bf16 keep Dice?).
+each execution precision (bundle.perf.inference_speed) against fp32 eager, with GFLOPs and GFLOP/s.
+accuracy: test-split Dice of a trained model at one phi run as each precision (does bf16 keep Dice?).
 sliding: whole-volume against sliding-window inference of a large synthetic volume: time, peak memory
 (each setting in its own process) and the share of voxels whose label agrees with the whole volume's.
 registration: a trained registration network deployed at each phi (U-Net + warp, batch 1) against
@@ -47,9 +47,9 @@ from bundle.data.transforms import preprocessing
 from bundle.export import deployed_network
 from bundle.flops import count_flops
 from bundle.nets.factory import build_network
-from bundle.perf.gpu_goals import GPU, GPU_VARIANTS, TINY, check_variants, measure_goals
+from bundle.perf.gpu_goals import GPU, GPU_PRECISIONS, TINY, check_precisions, measure_goals
 from bundle.perf.hardware import hardware
-from bundle.perf.inference_speed import FastNetwork, dice_by_variant, interleaved_latency_ms
+from bundle.perf.inference_speed import FastNetwork, dice_by_precision, interleaved_latency_ms
 from bundle.perf.interleave import interleaved_runs
 from bundle.perf.step_time import interleaved_step_ms
 from bundle.registration.baseline import demons
@@ -100,7 +100,7 @@ def training(
 def inference(
     dims: Sequence[int] = (2, 3),
     phis: Sequence[float] = (0.0, 0.25, 0.5),
-    variants: Sequence[str] = ("fp32", "channels_last", "bf16"),
+    precisions: Sequence[str] = ("fp32", "channels_last", "bf16"),
     features: int = 16,
     levels: int = 5,
     in_channels: int = 1,
@@ -109,10 +109,10 @@ def inference(
     device: str = "cpu",
     output: str = "eval/benchmark_inference.json",
 ) -> None:
-    """Latency and throughput of the network deployed at each phi, per execution variant.
+    """Latency and throughput of the network deployed at each phi, per execution precision.
 
-    The first variant is the reference of the speed-ups. For one dimension, the passes of every
-    (phi, variant) pair are interleaved (``bundle.perf.inference_speed.interleaved_latency_ms``), so both
+    The first precision is the reference of the speed-ups. For one dimension, the passes of every
+    (phi, precision) pair are interleaved (``bundle.perf.inference_speed.interleaved_latency_ms``), so both
     the speed-ups and latency(phi) / latency(largest phi) are ratios of runs under the same load.
     ``warmup_s``: the first pass at each batch size, which for "compiled" is the compilation (a new
     batch size compiles again).
@@ -122,7 +122,9 @@ def inference(
         sshn = build_network("sshn", ndim, in_channels, 3, features, levels=levels, hidden=HEADS["compact"])
         single, many = [1, in_channels, *SIZES[ndim]], [batch, in_channels, *SIZES[ndim]]
         deployed = {phi: deployed_network(sshn, phi).to(device) for phi in phis}
-        fast = {(phi, variant): FastNetwork(deployed[phi], variant).eval() for phi in phis for variant in variants}
+        fast = {
+            (phi, precision): FastNetwork(deployed[phi], precision).eval() for phi in phis for precision in precisions
+        }
         first = interleaved_latency_ms(fast, single, repeats)
         batched = interleaved_latency_ms(fast, many, repeats)
         x = torch.randn(single, device=device)
@@ -130,21 +132,23 @@ def inference(
             gflops = count_flops(deployed[phi], single) / 1e9
             with torch.no_grad():
                 expected = deployed[phi](x)
-                errors = {variant: (fast[phi, variant](x) - expected).abs().max().item() for variant in variants}
-            reference = first[phi, variants[0]]["ms"], batched[phi, variants[0]]["ms"] / batch
-            for variant in variants:
-                latency, per_image = first[phi, variant]["ms"], batched[phi, variant]["ms"] / batch
-                row = {"dims": ndim, "phi": phi, "variant": variant, "gflops": gflops, "latency_ms": latency}
+                errors = {
+                    precision: (fast[phi, precision](x) - expected).abs().max().item() for precision in precisions
+                }
+            reference = first[phi, precisions[0]]["ms"], batched[phi, precisions[0]]["ms"] / batch
+            for precision in precisions:
+                latency, per_image = first[phi, precision]["ms"], batched[phi, precision]["ms"] / batch
+                row = {"dims": ndim, "phi": phi, "precision": precision, "gflops": gflops, "latency_ms": latency}
                 row |= {"images_per_s": 1e3 / per_image, "gflop_per_s": gflops * 1e3 / per_image}
                 row |= {"speedup_batch1": reference[0] / latency, "speedup_batch": reference[1] / per_image}
-                row |= {"warmup_s_batch1": first[phi, variant]["warmup_s"]}
-                row |= {"warmup_s_batch": batched[phi, variant]["warmup_s"], "max_abs_logit_error": errors[variant]}
+                row |= {"warmup_s_batch1": first[phi, precision]["warmup_s"]}
+                row |= {"warmup_s_batch": batched[phi, precision]["warmup_s"], "max_abs_logit_error": errors[precision]}
                 rows.append(row)
                 print(
-                    f"{ndim}D phi {phi:.2f} {variant:13s} {gflops:6.2f} GFLOPs  batch 1 {latency:8.2f} ms "
+                    f"{ndim}D phi {phi:.2f} {precision:13s} {gflops:6.2f} GFLOPs  batch 1 {latency:8.2f} ms "
                     f"(x{row['speedup_batch1']:.2f})  batch {batch} {row['images_per_s']:8.1f} img/s "
                     f"(x{row['speedup_batch']:.2f}, {row['gflop_per_s']:.0f} GFLOP/s)  "
-                    f"max |logit error| {errors[variant]:.1e}"
+                    f"max |logit error| {errors[precision]:.1e}"
                     f"  first pass {row['warmup_s_batch1']:.1f} s / {row['warmup_s_batch']:.1f} s"
                 )
     _relative_to_largest_phi(rows, batch)
@@ -154,16 +158,16 @@ def inference(
 
 def _relative_to_largest_phi(rows: list[dict], batch: int) -> None:
     """Add latency(phi) / latency(phi_max) and FLOPs(phi) / FLOPs(phi_max) to every row (phi_max: the
-    largest phi measured, 0.5 by default), per dimension and variant, and print them: does latency
+    largest phi measured, 0.5 by default), per dimension and precision, and print them: does latency
     follow FLOPs? ``latency_ratio_batch`` compares the time per image at batch ``batch``."""
     for row in rows:
-        group = [other for other in rows if (other["dims"], other["variant"]) == (row["dims"], row["variant"])]
+        group = [other for other in rows if (other["dims"], other["precision"]) == (row["dims"], row["precision"])]
         top = max(group, key=lambda other: other["phi"])
         row["flops_ratio"] = row["gflops"] / top["gflops"]
         row["latency_ratio"] = row["latency_ms"] / top["latency_ms"]
         row["latency_ratio_batch"] = top["images_per_s"] / row["images_per_s"]
         print(
-            f"{row['dims']}D {row['variant']:13s} phi {row['phi']:.2f} / phi {top['phi']:.2f}: "
+            f"{row['dims']}D {row['precision']:13s} phi {row['phi']:.2f} / phi {top['phi']:.2f}: "
             f"FLOPs x{row['flops_ratio']:.3f}  latency x{row['latency_ratio']:.3f} (batch 1), "
             f"x{row['latency_ratio_batch']:.3f} (batch {batch})"
         )
@@ -174,12 +178,12 @@ def accuracy(
     dataset_dir: str = "../shared/data/hippocampus",
     phi: float = 0.25,
     ckpt: str | None = None,
-    variants: Sequence[str] = ("fp32", "channels_last", "bf16"),
+    precisions: Sequence[str] = ("fp32", "channels_last", "bf16"),
     seed: int = 0,
     device: str = "cpu",
     output: str = "eval/benchmark_accuracy.json",
 ) -> None:
-    """Test-split Dice (split ``seed``) of a bundle model at ``phi`` for each execution variant.
+    """Test-split Dice (split ``seed``) of a bundle model at ``phi`` for each execution precision.
 
     Uses the shipped weights of ``dataset`` unless ``ckpt`` is given.
     """
@@ -188,9 +192,9 @@ def accuracy(
     files = load_split(dataset, dataset_dir, "test", seed)
     data = DataLoader(Dataset(files, preprocessing(dataset, "eval", size)), batch_size=1)
     classes = parser.get_parsed_content("num_classes")
-    table = dice_by_variant(deployed_network(network, phi), data, classes, variants, device)
+    table = dice_by_precision(deployed_network(network, phi), data, classes, precisions, device)
     for name, row in table.items():
-        change = row["mean"] - table[variants[0]]["mean"]
+        change = row["mean"] - table[precisions[0]]["mean"]
         print(f"{name:13s} Dice {row['mean']:.4f} ({change:+.4f})  per label {row['per_label']}")
     _write({"dataset": dataset, "phi": phi, "images": len(files), "dice": table}, output)
 
@@ -341,19 +345,19 @@ def gpu(
     device: str = "cuda",
     sizes: str = "gpu",
     repeats: int = 20,
-    variants: Sequence[str] = GPU_VARIANTS,
+    precisions: Sequence[str] = GPU_PRECISIONS,
     output: str = "eval/benchmark_speed/gpu.json",
 ) -> None:
     """Every GPU goal: its measured value, target and PASS / FAIL (exit 1 if any fails), then latency against
     FLOPs per phi. ``sizes``: "gpu" (the goals' own sizes) or "tiny" (small inputs, to check the command on a CPU)."""
-    if isinstance(variants, str):  # fire leaves "[fp32,channels_last+bf16]" a string: "+" is no Python literal
-        variants = [name.strip() for name in variants.strip("[]()").split(",") if name.strip()]
+    if isinstance(precisions, str):  # fire leaves "[fp32,channels_last+bf16]" a string: "+" is no Python literal
+        precisions = [name.strip() for name in precisions.strip("[]()").split(",") if name.strip()]
     try:
         if sizes not in ("gpu", "tiny"):
             raise ValueError(f"--sizes must be gpu or tiny, got {sizes!r}")
         check_device(str(device))
         _check_count("repeats", repeats)
-        variants = check_variants(variants)
+        precisions = check_precisions(precisions)
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         sys.exit(2)
@@ -362,10 +366,10 @@ def gpu(
             "warning: the goals' own sizes on a CPU take a very long time; --sizes tiny checks the command",
             file=sys.stderr,
         )
-    measured = measure_goals(GPU if sizes == "gpu" else TINY, device, repeats, variants)
+    measured = measure_goals(GPU if sizes == "gpu" else TINY, device, repeats, precisions)
     for row in measured["goals"]:
         sign = "<=" if row["at_most"] else ">="
-        chosen = f" ({row['variant']}; fp32 {row['fp32_ms']:.2f} ms)" if "variant" in row else ""
+        chosen = f" ({row['precision']}; fp32 {row['fp32_ms']:.2f} ms)" if "precision" in row else ""
         print(
             f"{'PASS' if row['passed'] else 'FAIL'}  {row['goal']}: {row['value']:.3g} {row['unit']} "
             f"(goal {sign} {row['target']:g}){chosen}"

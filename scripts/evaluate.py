@@ -26,7 +26,7 @@ def main(
     device: str | None = None,
     weights_phi: float | None = None,
 ) -> None:
-    """Run configs/evaluate.json on ``split`` ("test", or "all" for every image of ``dataset_dir``);
+    """Run configs/evaluate.json on ``split`` ("test", "validation", or "all" for every image of ``dataset_dir``);
     ``ckpt_dir`` holds model.pt of ``method``'s architecture (default: the dataset's shipped weights, models/ or
     models/wbc; a training run writes runs/<dataset>/model.pt). ``weights_phi``: evaluate, at every phi, the weights
     the model makes for this one phi (weight transfer; an adaptive SSHN loses Dice away from it). Other None

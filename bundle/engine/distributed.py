@@ -38,7 +38,9 @@ def is_secondary() -> bool:
 
 def device_ids(device: torch.device | str) -> list[torch.device] | None:
     """``DistributedDataParallel``'s ``device_ids``: this process's GPU, or None on the CPU (``device`` may be a
-    name given on the command line, e.g. ``--device cpu``)."""
+    name given on the command line, e.g. ``--device cpu``, which replaces :func:`join`: the group is joined here
+    then, as DistributedDataParallel, built next, needs it)."""
+    _joined()
     device = torch.device(device)
     return [device] if device.type == "cuda" else None
 

@@ -1,7 +1,7 @@
 """Every speed goal of the project for a GPU, measured in one go: each goal's value beside its target.
 
 The goals (issue 20; docs/performance.md): the SSHN's training step costs at most 5 % more than a plain
-U-Net's; the deployed 2D network answers one 160x192 image in at most 0.5 ms; its fastest execution variant
+U-Net's; the deployed 2D network answers one 160x192 image in at most 0.5 ms; its fastest execution precision
 gives at least 3x fp32 eager's throughput at batch 64; and at least 1.5x on a 128^3 volume. Beside them,
 latency against FLOPs per phi (no target: does a smaller phi buy time on this device?). Every figure is a
 median of interleaved runs (:mod:`bundle.perf.interleave`), so ratios are measured under the same load.
@@ -17,7 +17,7 @@ from bundle.export import deployed_network
 from bundle.flops import count_flops
 from bundle.nets.factory import build_network
 from bundle.nets.unet import PhiUNet
-from bundle.perf.inference_speed import FastNetwork, interleaved_latency_ms, variant_parts
+from bundle.perf.inference_speed import FastNetwork, interleaved_latency_ms, precision_parts
 from bundle.perf.step_time import interleaved_step_ms
 
 
@@ -61,8 +61,8 @@ TINY = GoalSizes(
     features=4,
     hidden=(4, 8),
 )
-# Tried for "the fastest variant"; "compiled" runs CUDA graphs on a GPU (bundle.perf.inference_speed).
-GPU_VARIANTS = ("fp32", "bf16", "channels_last+bf16", "compiled", "channels_last+bf16+compiled")
+# Tried for "the fastest precision"; "compiled" runs CUDA graphs on a GPU (bundle.perf.inference_speed).
+GPU_PRECISIONS = ("fp32", "bf16", "channels_last+bf16", "compiled", "channels_last+bf16+compiled")
 
 
 def _goal(goal: str, value: float, target: float, at_most: bool, unit: str, **detail) -> dict:
@@ -99,27 +99,29 @@ def _deployed(sizes: GoalSizes, dims: int, in_channels: int, phi: float, device:
     return deployed_network(sshn, phi).to(device).eval()
 
 
-def _variant_times(network: PhiUNet, shape: Sequence[int], variants: Sequence[str], repeats: int) -> dict[str, float]:
-    fast = {variant: FastNetwork(network, variant).eval() for variant in variants}
-    return {variant: row["ms"] for variant, row in interleaved_latency_ms(fast, shape, repeats, warmup=3).items()}
+def _precision_times(
+    network: PhiUNet, shape: Sequence[int], precisions: Sequence[str], repeats: int
+) -> dict[str, float]:
+    fast = {precision: FastNetwork(network, precision).eval() for precision in precisions}
+    return {precision: row["ms"] for precision, row in interleaved_latency_ms(fast, shape, repeats, warmup=3).items()}
 
 
-def inference_goals(sizes: GoalSizes, device: str, repeats: int, variants: Sequence[str]) -> list[dict]:
-    """The deployed network at ``sizes.phi``: 2D batch-1 latency of the fastest variant (at most 0.5 ms), its
+def inference_goals(sizes: GoalSizes, device: str, repeats: int, precisions: Sequence[str]) -> list[dict]:
+    """The deployed network at ``sizes.phi``: 2D batch-1 latency of the fastest precision (at most 0.5 ms), its
     2D batch throughput and its 3D volume speed against fp32 eager (at least 3x and 1.5x)."""
     network_2d = _deployed(sizes, 2, sizes.latency[1], sizes.phi, device)
     rows = []
-    single = _variant_times(network_2d, sizes.latency, variants, repeats)
+    single = _precision_times(network_2d, sizes.latency, precisions, repeats)
     best = min(single, key=single.__getitem__)
-    detail = {"variant": best, "fp32_ms": single["fp32"], "ms_by_variant": single}
+    detail = {"precision": best, "fp32_ms": single["fp32"], "ms_by_precision": single}
     rows.append(_goal(f"2D batch 1 latency {sizes.latency}", single[best], 0.5, True, "ms", **detail))
     for name, network, shape, target in (
         (f"2D batch {sizes.batch[0]} throughput", network_2d, sizes.batch, 3.0),
         (f"3D volume {sizes.volume}", _deployed(sizes, 3, sizes.volume[1], sizes.phi, device), sizes.volume, 1.5),
     ):
-        times = _variant_times(network, shape, variants, repeats)
+        times = _precision_times(network, shape, precisions, repeats)
         best = min(times, key=times.__getitem__)
-        detail = {"variant": best, "fp32_ms": times["fp32"], "ms_by_variant": times}
+        detail = {"precision": best, "fp32_ms": times["fp32"], "ms_by_precision": times}
         rows.append(_goal(f"{name}, fastest / fp32 eager", times["fp32"] / times[best], target, False, "x", **detail))
     return rows
 
@@ -142,23 +144,23 @@ def latency_against_flops(sizes: GoalSizes, device: str, repeats: int) -> list[d
     ]
 
 
-def check_variants(variants: Sequence[str]) -> list[str]:
-    """``variants`` as a list, each a name :class:`~bundle.perf.inference_speed.FastNetwork` runs, fp32 (the
+def check_precisions(precisions: Sequence[str]) -> list[str]:
+    """``precisions`` as a list, each a name :class:`~bundle.perf.inference_speed.FastNetwork` runs, fp32 (the
     reference of the speed-ups) among them; a ValueError naming the problem otherwise."""
-    if not isinstance(variants, list | tuple) or not all(isinstance(v, str) for v in variants):
-        raise ValueError(f"--variants must be a list of variant names, got {variants!r}")
-    for variant in variants:
-        variant_parts(variant)
-    if "fp32" not in variants:
-        raise ValueError(f"the variants must include fp32, the reference of the speed-ups; got {list(variants)}")
-    return list(variants)
+    if not isinstance(precisions, list | tuple) or not all(isinstance(v, str) for v in precisions):
+        raise ValueError(f"--precisions must be a list of precision names, got {precisions!r}")
+    for precision in precisions:
+        precision_parts(precision)
+    if "fp32" not in precisions:
+        raise ValueError(f"the precisions must include fp32, the reference of the speed-ups; got {list(precisions)}")
+    return list(precisions)
 
 
 def measure_goals(
-    sizes: GoalSizes = GPU, device: str = "cuda", repeats: int = 20, variants: Sequence[str] = GPU_VARIANTS
+    sizes: GoalSizes = GPU, device: str = "cuda", repeats: int = 20, precisions: Sequence[str] = GPU_PRECISIONS
 ) -> dict:
     """Every goal ("goals": rows with value, target, passed) and the latency-against-FLOPs rows ("flops")."""
-    variants = check_variants(variants)
+    precisions = check_precisions(precisions)
     torch.manual_seed(0)
-    goals = step_goals(sizes, device, repeats) + inference_goals(sizes, device, repeats, variants)
+    goals = step_goals(sizes, device, repeats) + inference_goals(sizes, device, repeats, precisions)
     return {"goals": goals, "flops": latency_against_flops(sizes, device, repeats)}

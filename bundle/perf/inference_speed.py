@@ -1,6 +1,6 @@
 """Ways to run a deployed (fixed-phi) network faster, each checked against plain fp32 eager execution.
 
-Every variant wraps the same :class:`~bundle.nets.unet.PhiUNet`; :func:`interleaved_latency_ms` times
+Every precision wraps the same :class:`~bundle.nets.unet.PhiUNet`; :func:`interleaved_latency_ms` times
 them on identical inputs, their passes interleaved, so their speed-ups are measured side by side.
 """
 
@@ -16,21 +16,23 @@ from bundle.engine.phi_evaluation import PhiDice, labelled_batch
 from bundle.nets.unet import PhiUNet
 from bundle.perf.interleave import Key, interleaved_runs
 
-VARIANTS = ("fp32", "channels_last", "bf16", "compiled")
-# Variants that can be combined with "+" (e.g. "channels_last+bf16+compiled"); "fp32" is none of them.
-PARTS = VARIANTS[1:]
+FAST_PRECISIONS = ("fp32", "channels_last", "bf16", "compiled")
+# Precisions that can be combined with "+" (e.g. "channels_last+bf16+compiled"); "fp32" is none of them.
+PARTS = FAST_PRECISIONS[1:]
 
 
-def variant_parts(variant: str) -> frozenset[str]:
-    """The optimizations a variant name asks for: "fp32" none, else its "+"-separated :data:`PARTS`."""
-    parts = frozenset() if variant == "fp32" else frozenset(variant.split("+"))
-    if not parts <= set(PARTS) or (variant != "fp32" and len(parts) != len(variant.split("+"))):
-        raise ValueError(f"variant must be one of {VARIANTS} or a '+'-joined set of {PARTS}, got {variant!r}")
+def precision_parts(precision: str) -> frozenset[str]:
+    """The optimizations a precision name asks for: "fp32" none, else its "+"-separated :data:`PARTS`."""
+    parts = frozenset() if precision == "fp32" else frozenset(precision.split("+"))
+    if not parts <= set(PARTS) or (precision != "fp32" and len(parts) != len(precision.split("+"))):
+        raise ValueError(
+            f"precision must be one of {FAST_PRECISIONS} or a '+'-joined set of {PARTS}, got {precision!r}"
+        )
     return parts
 
 
 class FastNetwork(nn.Module):
-    """``network`` run as ``variant``: "fp32" (eager), "channels_last" (NHWC / NDHWC memory layout),
+    """``network`` run as ``precision``: "fp32" (eager), "channels_last" (NHWC / NDHWC memory layout),
     "bf16" (autocast to bfloat16, logits returned in fp32), "compiled" (``torch.compile``; on CUDA with
     mode "reduce-overhead", i.e. CUDA graphs, which pay off at small batches), or several of them joined
     by "+" (e.g. "channels_last+bf16+compiled").
@@ -38,10 +40,10 @@ class FastNetwork(nn.Module):
     The input is converted inside ``forward``, so callers pass ordinary (N, C, *spatial) tensors.
     """
 
-    def __init__(self, network: PhiUNet, variant: str = "fp32") -> None:
+    def __init__(self, network: PhiUNet, precision: str = "fp32") -> None:
         super().__init__()
-        self.parts = variant_parts(variant)
-        self.variant = variant
+        self.parts = precision_parts(precision)
+        self.precision = precision
         self.layout = torch.channels_last if network.spatial_dims == 2 else torch.channels_last_3d
         module: nn.Module = network
         if "channels_last" in self.parts:
@@ -77,7 +79,7 @@ def interleaved_latency_ms(
 ) -> dict[Key, dict[str, float]]:
     """Median wall time (ms) of one forward pass of each network on the same input of ``input_shape``
     (N, C, *spatial), and the seconds its first ``warmup`` passes took (for "compiled": compilation);
-    keyed as ``networks`` (any names, e.g. (phi, variant) pairs). Passes are interleaved
+    keyed as ``networks`` (any names, e.g. (phi, precision) pairs). Passes are interleaved
     (:func:`bundle.perf.interleave.interleaved_runs`), so load from other processes slows all alike.
     """
     device = next(next(iter(networks.values())).parameters()).device
@@ -87,27 +89,27 @@ def interleaved_latency_ms(
     return {name: {"ms": row["ms"], "warmup_s": row["warmup_s"]} for name, row in measured.items()}
 
 
-def dice_by_variant(
+def dice_by_precision(
     network: PhiUNet,
     data: Iterable[dict],
     num_classes: int,
-    variants: Sequence[str] = VARIANTS,
+    precisions: Sequence[str] = FAST_PRECISIONS,
     device: torch.device | str = "cpu",
 ) -> dict[str, dict]:
-    """Mean and per-label foreground Dice of ``network`` (deployed at one phi) run as each variant, on the
-    same batches of ``data`` (dicts with "image", "label"): whether a faster variant keeps the accuracy.
+    """Mean and per-label foreground Dice of ``network`` (deployed at one phi) run as each precision, on the
+    same batches of ``data`` (dicts with "image", "label"): whether a faster precision keeps the accuracy.
     """
-    fast = {variant: FastNetwork(network, variant).to(device).eval() for variant in variants}
-    metrics = {variant: PhiDice([0.0], num_classes) for variant in variants}  # one "phi" slot per variant
+    fast = {precision: FastNetwork(network, precision).to(device).eval() for precision in precisions}
+    metrics = {precision: PhiDice([0.0], num_classes) for precision in precisions}  # one "phi" slot per precision
     for metric in metrics.values():
         metric.reset()
     with torch.no_grad():
         for batch in data:
             image, label = labelled_batch(batch, device)
-            for variant, model in fast.items():
-                metrics[variant].update(({0.0: model(image).argmax(dim=1, keepdim=True)}, label))
+            for precision, model in fast.items():
+                metrics[precision].update(({0.0: model(image).argmax(dim=1, keepdim=True)}, label))
     result = {}
-    for variant, metric in metrics.items():
+    for precision, metric in metrics.items():
         metric.compute()
-        result[variant] = metric.table[0.0]
+        result[precision] = metric.table[0.0]
     return result

@@ -7,7 +7,7 @@ from typing import TypeVar
 
 import torch
 
-# The names the actions are keyed by (any hashable: a variant, a phi, a (phi, variant) pair), kept in the result.
+# The names the actions are keyed by (any hashable: a precision, a phi, a (phi, precision) pair), kept in the result.
 Key = TypeVar("Key", bound=Hashable)
 
 

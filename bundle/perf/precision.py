@@ -30,16 +30,16 @@ def fastest_precision(
     def measure() -> str:
         runnable = {"fp32": FastNetwork(network, "fp32").eval()}
         probe = torch.zeros(tuple(input_shape), device=device)
-        for variant in CANDIDATES[1:]:
-            candidate = FastNetwork(network, variant).eval()
+        for precision in CANDIDATES[1:]:
+            candidate = FastNetwork(network, precision).eval()
             try:
                 with torch.no_grad():
                     candidate(probe)
             except RuntimeError:  # this device or build cannot run it
                 continue
-            runnable[variant] = candidate
+            runnable[precision] = candidate
         times = interleaved_latency_ms(runnable, input_shape, repeats)
-        return min(times, key=lambda variant: (times[variant]["ms"], variant != "fp32"))
+        return min(times, key=lambda precision: (times[precision]["ms"], precision != "fp32"))
 
     return measured_here("precision", network, str(device), [list(input_shape), list(CANDIDATES)], measure)
 

@@ -8,11 +8,13 @@ Layout read: ``<data_dir>/<subject>/t1weighted_brain.nii.gz`` and ``<subject>/<s
 """
 
 import logging
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 import SimpleITK as sitk  # noqa: N813  (SimpleITK's own documented alias)
 
+from bundle.io import replace_atomically
 from bundle.registration.alignment import affine_to_template, brain_template, resample_to, template_grid
 
 logger = logging.getLogger(__name__)
@@ -21,6 +23,10 @@ logger = logging.getLogger(__name__)
 # the 2D task takes coronal slices of "1mm".
 GRIDS = {"1mm": (1.0, (160, 192, 160)), "2mm": (2.0, (80, 96, 80))}
 IMAGE = "t1weighted_brain.nii.gz"
+
+
+def _write_transform(transform: sitk.Transform, path: Path) -> None:
+    sitk.WriteTransform(transform, str(path))
 
 
 def subjects(data_dir: str | Path) -> list[str]:
@@ -71,14 +77,11 @@ def prepare(data_dir: str | Path, mni_dir: str | Path, cache_dir: str | Path, gr
             transform = sitk.ReadTransform(str(tfm))
         else:
             transform = affine_to_template(image, template)
-            sitk.WriteTransform(transform, str(tfm))
+            # every process of a torchrun start may prepare the cache at once: each through its own temporary
+            replace_atomically(tfm, partial(_write_transform, transform))
         label = sitk.ReadImage(str(subject / f"{name}_labels.nii.gz"), sitk.sitkInt32)
-        temporary = out / f".{name}.tmp.npz"
-        np.savez(
-            temporary,
-            image=scale_intensity(resample_to(image, transform, reference, label=False)),
-            label=resample_to(label, transform, reference, label=True).astype(np.int16),
-        )
-        temporary.replace(out / f"{name}.npz")
+        aligned = scale_intensity(resample_to(image, transform, reference, label=False))
+        labels = resample_to(label, transform, reference, label=True).astype(np.int16)
+        replace_atomically(out / f"{name}.npz", partial(np.savez, image=aligned, label=labels))
         logger.info("aligned %s to MNI152 on the %s grid", name, grid)
     return out

@@ -1,5 +1,6 @@
 """Tiny generated datasets in both layouts, and runners for the bundle's configs (in this process or under torchrun)."""
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -50,9 +51,9 @@ def run_torchrun(
     files: list[str], workflow: str, settings: dict, processes: int = 2, timeout: int = 300, env: dict | None = None
 ) -> subprocess.CompletedProcess:
     """``python -m monai.bundle run <workflow>`` on the configs ``files`` (paths) in ``processes`` CPU processes
-    under torchrun (gloo); ``settings`` become ``--key value`` overrides (lists without spaces)."""
+    under torchrun (gloo); ``settings`` become ``--key value`` overrides (lists as compact JSON)."""
     command = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nnodes=1"]
     command += [f"--nproc_per_node={processes}", "-m", "monai.bundle", "run", workflow, "--config_file", repr(files)]
     for key, value in settings.items():
-        command += [f"--{key}", str(value).replace(" ", "")]
+        command += [f"--{key}", json.dumps(value, separators=(",", ":")) if isinstance(value, list) else str(value)]
     return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=timeout, env=env)

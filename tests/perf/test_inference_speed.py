@@ -2,35 +2,35 @@ import pytest
 import torch
 
 from bundle.nets import PhiUNet
-from bundle.perf.inference_speed import VARIANTS, FastNetwork, dice_by_variant, interleaved_latency_ms
+from bundle.perf.inference_speed import FAST_PRECISIONS, FastNetwork, dice_by_precision, interleaved_latency_ms
 
 
 @pytest.mark.parametrize("shape", [(2, 1, 13, 17), (1, 1, 9, 11, 7)])
-@pytest.mark.parametrize("variant", [*(v for v in VARIANTS if v != "compiled"), "channels_last+bf16"])
-def test_every_variant_gives_the_eager_logits(variant, shape):
+@pytest.mark.parametrize("precision", [*(v for v in FAST_PRECISIONS if v != "compiled"), "channels_last+bf16"])
+def test_every_precision_gives_the_eager_logits(precision, shape):
     torch.manual_seed(0)
     network = PhiUNet(len(shape) - 2, 1, 3, features=4, levels=3, phi=0.3).eval()
     x = torch.randn(shape)
     with torch.no_grad():
-        expected, result = network(x), FastNetwork(network, variant)(x)
+        expected, result = network(x), FastNetwork(network, precision)(x)
     assert result.dtype == torch.float32 and result.shape == expected.shape
-    tolerance = 5e-2 if "bf16" in variant else 1e-5  # bfloat16 keeps 8 bits of mantissa
+    tolerance = 5e-2 if "bf16" in precision else 1e-5  # bfloat16 keeps 8 bits of mantissa
     torch.testing.assert_close(result, expected, atol=tolerance, rtol=tolerance)
 
 
-@pytest.mark.parametrize("variant", ["int4", "bf16+int4", "bf16+bf16", "fp32+bf16", ""])
-def test_unknown_variant_is_refused(variant):
-    with pytest.raises(ValueError, match="variant must be one of"):
-        FastNetwork(PhiUNet(2, 1, 2, features=2, levels=2), variant)
+@pytest.mark.parametrize("precision", ["int4", "bf16+int4", "bf16+bf16", "fp32+bf16", ""])
+def test_unknown_precision_is_refused(precision):
+    with pytest.raises(ValueError, match="precision must be one of"):
+        FastNetwork(PhiUNet(2, 1, 2, features=2, levels=2), precision)
 
 
-def test_dice_by_variant_scores_every_variant_on_the_same_batches():
+def test_dice_by_precision_scores_every_precision_on_the_same_batches():
     torch.manual_seed(0)
     network = PhiUNet(2, 1, 3, features=4, levels=3, phi=0.25).eval()
     label = torch.zeros(1, 1, 16, 20, dtype=torch.long)
     label[..., 2:9, 3:12], label[..., 9:14, 3:12] = 1, 2
     data = [{"image": torch.randn(1, 1, 16, 20), "label": label} for _ in range(2)]
-    table = dice_by_variant(network, data, 3, ["fp32", "channels_last"])
+    table = dice_by_precision(network, data, 3, ["fp32", "channels_last"])
     assert table["fp32"] == table["channels_last"]  # same arithmetic, other memory layout
     assert len(table["fp32"]["per_label"]) == 2 and 0.0 <= table["fp32"]["mean"] <= 1.0
 

@@ -8,7 +8,7 @@ from bundle.data.datasets import load_split
 from bundle.data.transforms import preprocessing
 from bundle.export import deployed_network
 from bundle.nets import PhiUNet
-from bundle.perf.inference_speed import FastNetwork, dice_by_variant
+from bundle.perf.inference_speed import FastNetwork, dice_by_precision
 from bundle.segment import load_bundle_network
 from tests.data.test_datalist import SHARED
 
@@ -22,7 +22,7 @@ def network(tmp_path, monkeypatch):
 def test_a_named_precision_wraps_the_network_and_a_bad_one_is_refused(network):
     assert precision.with_precision(network, "fp32", (1, 1, 20, 18)) == (network, "fp32")
     wrapped, chosen = precision.with_precision(network, "bf16", (1, 1, 20, 18))
-    assert chosen == "bf16" and isinstance(wrapped, FastNetwork) and wrapped.variant == "bf16"
+    assert chosen == "bf16" and isinstance(wrapped, FastNetwork) and wrapped.precision == "bf16"
     with pytest.raises(ValueError, match="--precision must be one of auto, fp32, bf16, channels_last, got 'fp16'"):
         precision.with_precision(network, "fp16", (1, 1, 20, 18))
 
@@ -33,7 +33,7 @@ def test_auto_picks_the_fastest_here_once_and_keeps_it(network, monkeypatch):
         precision, "interleaved_latency_ms", lambda nets, *_: {name: {"ms": fake[name]} for name in nets}
     )
     wrapped, chosen = precision.with_precision(network, "auto", (1, 1, 20, 18))
-    assert chosen == "bf16" and wrapped.variant == "bf16"
+    assert chosen == "bf16" and wrapped.precision == "bf16"
     monkeypatch.setattr(precision, "interleaved_latency_ms", lambda *_: pytest.fail("timed again"))
     assert precision.with_precision(network, "auto", (1, 1, 20, 18))[1] == "bf16"
 
@@ -44,7 +44,7 @@ def test_auto_keeps_fp32_on_a_tie_and_where_a_candidate_cannot_run(network, monk
     original = FastNetwork.forward
 
     def no_bf16(self, x):
-        if self.variant == "bf16":
+        if self.precision == "bf16":
             raise RuntimeError("bf16 not supported here")
         return original(self, x)
 
@@ -64,7 +64,7 @@ def test_every_precision_keeps_the_shipped_wbc_models_dice_on_real_test_images()
     items = load_split("wbc", SHARED / "wbc", "test")[:16]
     data = [{key: value[None] for key, value in transform(item).items() if key in ("image", "label")} for item in items]
     with torch.no_grad():
-        table = dice_by_variant(deployed_network(network, 0.5), data, 3, precision.CANDIDATES)
-    for variant in precision.CANDIDATES:
-        assert abs(table[variant]["mean"] - table["fp32"]["mean"]) <= 0.005, (variant, table)
+        table = dice_by_precision(deployed_network(network, 0.5), data, 3, precision.CANDIDATES)
+    for name in precision.CANDIDATES:
+        assert abs(table[name]["mean"] - table["fp32"]["mean"]) <= 0.005, (name, table)
     assert table["fp32"]["mean"] > 0.85
