@@ -31,7 +31,7 @@ All write their rows as JSON to --output.
 import json
 import sys
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -45,24 +45,12 @@ from bundle.cli import fire_checked
 from bundle.data.datasets import load_split
 from bundle.data.transforms import preprocessing
 from bundle.export import deployed_network
-from bundle.flops import count_flops
-from bundle.nets.factory import build_network
 from bundle.perf.gpu_goals import GPU, GPU_PRECISIONS, TINY, check_precisions, measure_goals
 from bundle.perf.hardware import hardware
-from bundle.perf.inference_speed import FastNetwork, dice_by_precision, interleaved_latency_ms
-from bundle.perf.interleave import interleaved_runs
-from bundle.perf.step_time import interleaved_step_ms
-from bundle.registration.baseline import demons
-from bundle.registration.data import PairDataset, label_ids, split_subjects
-from bundle.registration.inference import load_registration_network
+from bundle.perf.inference_speed import dice_by_precision
+from bundle.perf.speed_tables import SIZES, inference_rows, relative_to_largest_phi, training_rows
+from bundle.registration.speed import registration_speed_rows
 from bundle.segment import load_bundle_network
-
-HEADS = {"compact": [10, 16], "full": [10, 100]}  # hidden widths; "full" is the paper's head
-SIZES = {2: [128, 128], 3: [40, 56, 40]}  # the WBC and hippocampus training sizes
-
-
-def _parameters(network) -> int:
-    return sum(p.numel() for p in network.parameters())
 
 
 def training(
@@ -74,26 +62,13 @@ def training(
     output: str = "eval/benchmark_speed.json",
 ) -> None:
     """SSHN step / Stochastic step for each head, dimension and batch size."""
-    rows = []
-    for ndim in dims:
-        networks = {"stochastic": build_network("stochastic", ndim, 1, 3, features)}
-        for head, hidden in HEADS.items():
-            networks[f"sshn_{head}"] = build_network("sshn", ndim, 1, 3, features, hidden=hidden)
-        primary = _parameters(networks["stochastic"])
-        for batch in batches:
-            shape = [batch, 1, *SIZES[ndim]]
-            measured = interleaved_step_ms(networks, shape, 3, repeats=repeats, device=device)
-            base = measured["stochastic"]["step_ms"]
-            for name, result in measured.items():
-                size = _parameters(networks[name])
-                row = {"dims": ndim, "batch": batch, "network": name, **result, "ratio": result["step_ms"] / base}
-                row |= {"parameters": size, "x_primary": size / primary, "checkpoint_mb": size * 4 / 1e6}
-                rows.append(row)
-                peak = "" if result["peak_mib"] is None else f", peak {result['peak_mib']:.0f} MiB"
-                print(
-                    f"{ndim}D batch {batch:3d} {name:13s} {result['step_ms']:9.1f} ms  x{row['ratio']:.2f} "
-                    f"({size / 1e6:.2f} M parameters, {row['x_primary']:.1f}x the U-Net{peak})"
-                )
+    rows = training_rows(dims, batches, features, repeats, device)
+    for row in rows:
+        peak = "" if row["peak_mib"] is None else f", peak {row['peak_mib']:.0f} MiB"
+        print(
+            f"{row['dims']}D batch {row['batch']:3d} {row['network']:13s} {row['step_ms']:9.1f} ms  "
+            f"x{row['ratio']:.2f} ({row['parameters'] / 1e6:.2f} M parameters, {row['x_primary']:.1f}x the U-Net{peak})"
+        )
     _write({"features": features, "repeats": repeats, "rows": rows}, output)
 
 
@@ -117,60 +92,24 @@ def inference(
     ``warmup_s``: the first pass at each batch size, which for "compiled" is the compilation (a new
     batch size compiles again).
     """
-    rows = []
-    for ndim in dims:
-        sshn = build_network("sshn", ndim, in_channels, 3, features, levels=levels, hidden=HEADS["compact"])
-        single, many = [1, in_channels, *SIZES[ndim]], [batch, in_channels, *SIZES[ndim]]
-        deployed = {phi: deployed_network(sshn, phi).to(device) for phi in phis}
-        fast = {
-            (phi, precision): FastNetwork(deployed[phi], precision).eval() for phi in phis for precision in precisions
-        }
-        first = interleaved_latency_ms(fast, single, repeats)
-        batched = interleaved_latency_ms(fast, many, repeats)
-        x = torch.randn(single, device=device)
-        for phi in phis:
-            gflops = count_flops(deployed[phi], single) / 1e9
-            with torch.no_grad():
-                expected = deployed[phi](x)
-                errors = {
-                    precision: (fast[phi, precision](x) - expected).abs().max().item() for precision in precisions
-                }
-            reference = first[phi, precisions[0]]["ms"], batched[phi, precisions[0]]["ms"] / batch
-            for precision in precisions:
-                latency, per_image = first[phi, precision]["ms"], batched[phi, precision]["ms"] / batch
-                row = {"dims": ndim, "phi": phi, "precision": precision, "gflops": gflops, "latency_ms": latency}
-                row |= {"images_per_s": 1e3 / per_image, "gflop_per_s": gflops * 1e3 / per_image}
-                row |= {"speedup_batch1": reference[0] / latency, "speedup_batch": reference[1] / per_image}
-                row |= {"warmup_s_batch1": first[phi, precision]["warmup_s"]}
-                row |= {"warmup_s_batch": batched[phi, precision]["warmup_s"], "max_abs_logit_error": errors[precision]}
-                rows.append(row)
-                print(
-                    f"{ndim}D phi {phi:.2f} {precision:13s} {gflops:6.2f} GFLOPs  batch 1 {latency:8.2f} ms "
-                    f"(x{row['speedup_batch1']:.2f})  batch {batch} {row['images_per_s']:8.1f} img/s "
-                    f"(x{row['speedup_batch']:.2f}, {row['gflop_per_s']:.0f} GFLOP/s)  "
-                    f"max |logit error| {errors[precision]:.1e}"
-                    f"  first pass {row['warmup_s_batch1']:.1f} s / {row['warmup_s_batch']:.1f} s"
-                )
-    _relative_to_largest_phi(rows, batch)
-    report = {"features": features, "levels": levels, "in_channels": in_channels, "sizes": SIZES}
-    _write(report | {"batch": batch, "repeats": repeats, "rows": rows}, output)
-
-
-def _relative_to_largest_phi(rows: list[dict], batch: int) -> None:
-    """Add latency(phi) / latency(phi_max) and FLOPs(phi) / FLOPs(phi_max) to every row (phi_max: the
-    largest phi measured, 0.5 by default), per dimension and precision, and print them: does latency
-    follow FLOPs? ``latency_ratio_batch`` compares the time per image at batch ``batch``."""
+    rows = inference_rows(dims, phis, precisions, features, levels, in_channels, batch, repeats, device)
     for row in rows:
-        group = [other for other in rows if (other["dims"], other["precision"]) == (row["dims"], row["precision"])]
-        top = max(group, key=lambda other: other["phi"])
-        row["flops_ratio"] = row["gflops"] / top["gflops"]
-        row["latency_ratio"] = row["latency_ms"] / top["latency_ms"]
-        row["latency_ratio_batch"] = top["images_per_s"] / row["images_per_s"]
         print(
-            f"{row['dims']}D {row['precision']:13s} phi {row['phi']:.2f} / phi {top['phi']:.2f}: "
+            f"{row['dims']}D phi {row['phi']:.2f} {row['precision']:13s} {row['gflops']:6.2f} GFLOPs  batch 1 "
+            f"{row['latency_ms']:8.2f} ms (x{row['speedup_batch1']:.2f})  batch {batch} {row['images_per_s']:8.1f} "
+            f"img/s (x{row['speedup_batch']:.2f}, {row['gflop_per_s']:.0f} GFLOP/s)  "
+            f"max |logit error| {row['max_abs_logit_error']:.1e}"
+            f"  first pass {row['warmup_s_batch1']:.1f} s / {row['warmup_s_batch']:.1f} s"
+        )
+    relative_to_largest_phi(rows)
+    for row in rows:
+        print(
+            f"{row['dims']}D {row['precision']:13s} phi {row['phi']:.2f} / phi {row['relative_to_phi']:.2f}: "
             f"FLOPs x{row['flops_ratio']:.3f}  latency x{row['latency_ratio']:.3f} (batch 1), "
             f"x{row['latency_ratio_batch']:.3f} (batch {batch})"
         )
+    report = {"features": features, "levels": levels, "in_channels": in_channels, "sizes": SIZES}
+    _write(report | {"batch": batch, "repeats": repeats, "rows": rows}, output)
 
 
 def accuracy(
@@ -267,9 +206,6 @@ def registration(
     ones), or of the 3D task with ``--slices None``, are cycled through, one per round; set ``OMP_NUM_THREADS``
     and ``ITK_GLOBAL_DEFAULT_NUMBER_OF_THREADS`` to compare at equal thread counts.
     """
-    ids = label_ids(grid_dir)
-    dataset = PairDataset(grid_dir, split_subjects(grid_dir, "test", 0), ids, slices)
-    items = [dataset[index] for index in range(min(pairs, len(dataset)))]
     settings = {
         "method": method,
         "spatial_dims": 2 if slices else 3,
@@ -278,30 +214,14 @@ def registration(
         "hidden": list(hidden),
         "cascades": cascades,
     }
-    network = load_registration_network(ckpt, settings)
-    deployed = {f"network phi {phi:g}": network.materialize(phi) for phi in phis}
-
-    def network_pass(net: torch.nn.Module) -> Callable[[int], object]:
-        return lambda round_: net(items[round_ % len(items)]["image"][None])
-
-    def demons_pass(round_: int) -> np.ndarray:
-        moving, fixed = items[round_ % len(items)]["image"].numpy()  # image: [moving, fixed]
-        return demons(moving, fixed, iterations=iterations, sigma=sigma)
-
-    actions = {name: network_pass(net) for name, net in deployed.items()}
-    actions["demons"] = demons_pass
-    with torch.inference_mode():
-        measured = interleaved_runs(actions, repeats, warmup=1)
-    rows = []
-    for name, result in measured.items():
-        row = {"action": name, "ms": result["ms"], "demons_x": measured["demons"]["ms"] / result["ms"]}
-        rows.append(row)
-        print(f"{name:18s} {row['ms']:9.2f} ms per pair   demons takes {row['demons_x']:.1f}x this")
+    rows, used = registration_speed_rows(ckpt, grid_dir, settings, phis, sigma, iterations, pairs, repeats, slices)
+    for row in rows:
+        print(f"{row['action']:18s} {row['ms']:9.2f} ms per pair   demons takes {row['demons_x']:.1f}x this")
     options = {
         "cascades": cascades,
         "sigma": sigma,
         "iterations": iterations,
-        "pairs": len(items),
+        "pairs": used,
         "repeats": repeats,
         "threads": torch.get_num_threads(),
     }
