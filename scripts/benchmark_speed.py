@@ -42,7 +42,7 @@ from bundle.benchmark.segment_speed import segment_side_by_side
 from bundle.benchmark.sliding_window import measure_in_subprocess
 from bundle.checked_run import check_device
 from bundle.cli import fire_checked
-from bundle.data.datasets import load_split
+from bundle.data.datasets import get_shipped, load_split
 from bundle.data.transforms import preprocessing
 from bundle.export import deployed_network
 from bundle.perf.gpu_goals import GPU, GPU_PRECISIONS, TINY, check_precisions, measure_goals
@@ -62,13 +62,15 @@ def training(
     output: str = "eval/benchmark_speed.json",
 ) -> None:
     """SSHN step / Stochastic step for each head, dimension and batch size."""
-    rows = training_rows(dims, batches, features, repeats, device)
-    for row in rows:
+
+    def show(row: dict) -> None:
         peak = "" if row["peak_mib"] is None else f", peak {row['peak_mib']:.0f} MiB"
         print(
             f"{row['dims']}D batch {row['batch']:3d} {row['network']:13s} {row['step_ms']:9.1f} ms  "
             f"x{row['ratio']:.2f} ({row['parameters'] / 1e6:.2f} M parameters, {row['x_primary']:.1f}x the U-Net{peak})"
         )
+
+    rows = training_rows(dims, batches, features, repeats, device, on_row=show)
     _write({"features": features, "repeats": repeats, "rows": rows}, output)
 
 
@@ -92,8 +94,9 @@ def inference(
     ``warmup_s``: the first pass at each batch size, which for "compiled" is the compilation (a new
     batch size compiles again).
     """
-    rows = inference_rows(dims, phis, precisions, features, levels, in_channels, batch, repeats, device)
-    for row in rows:
+    precisions = _precision_list(precisions)
+
+    def show(row: dict) -> None:
         print(
             f"{row['dims']}D phi {row['phi']:.2f} {row['precision']:13s} {row['gflops']:6.2f} GFLOPs  batch 1 "
             f"{row['latency_ms']:8.2f} ms (x{row['speedup_batch1']:.2f})  batch {batch} {row['images_per_s']:8.1f} "
@@ -101,6 +104,8 @@ def inference(
             f"max |logit error| {row['max_abs_logit_error']:.1e}"
             f"  first pass {row['warmup_s_batch1']:.1f} s / {row['warmup_s_batch']:.1f} s"
         )
+
+    rows = inference_rows(dims, phis, precisions, features, levels, in_channels, batch, repeats, device, show)
     relative_to_largest_phi(rows)
     for row in rows:
         print(
@@ -126,10 +131,12 @@ def accuracy(
 
     Uses the shipped weights of ``dataset`` unless ``ckpt`` is given.
     """
+    _shipped_or_exit(dataset)
+    precisions = _precision_list(precisions)
     network, parser = load_bundle_network(dataset, ckpt, device)
-    dataset, size = parser.get_parsed_content("dataset_name"), parser.get_parsed_content("spatial_size")
-    files = load_split(dataset, dataset_dir, "test", seed)
-    data = DataLoader(Dataset(files, preprocessing(dataset, "eval", size)), batch_size=1)
+    dataset_name, size = parser.get_parsed_content("dataset_name"), parser.get_parsed_content("spatial_size")
+    files = load_split(dataset_name, dataset_dir, "test", seed)
+    data = DataLoader(Dataset(files, preprocessing(dataset_name, "eval", size)), batch_size=1)
     classes = parser.get_parsed_content("num_classes")
     table = dice_by_precision(deployed_network(network, phi), data, classes, precisions, device)
     for name, row in table.items():
@@ -154,6 +161,7 @@ def sliding(
     passes after one warm-up, the resident memory before the first pass and the process's peak; the
     ratios are against the whole volume's time and its memory increase over the baseline.
     """
+    _shipped_or_exit(dataset)
     settings = [None, *[list(roi) for roi in rois]]
     rows = []
     with tempfile.TemporaryDirectory() as folder:
@@ -240,7 +248,8 @@ def segmenting(
     """scripts/segment.py's work on every image of ``split``, at each precision side by side: median seconds,
     Dice against the labels, speed-up against the first precision. ``dataset_dir`` defaults to
     ../shared/data/<dataset>."""
-    precisions = [precisions] if isinstance(precisions, str) else list(precisions)  # fire: --precisions fp32
+    _shipped_or_exit(dataset)
+    precisions = _precision_list(precisions)
     try:
         _check_count("rounds", rounds)
     except ValueError as error:
@@ -248,11 +257,11 @@ def segmenting(
         sys.exit(2)
     dataset_dir = dataset_dir or f"../shared/data/{dataset}"
     network, parser = load_bundle_network(dataset)
-    dataset, size, channels, classes = (
+    dataset_name, size, channels, classes = (
         parser.get_parsed_content(key) for key in ("dataset_name", "spatial_size", "in_channels", "num_classes")
     )
-    items = load_split(dataset, dataset_dir, split)
-    rows = segment_side_by_side(network, items, dataset, size, channels, classes, phi, precisions, rounds)
+    items = load_split(dataset_name, dataset_dir, split)
+    rows = segment_side_by_side(network, items, dataset_name, size, channels, classes, phi, precisions, rounds)
     for row in rows:
         print(
             f"{row['precision']:>14} (runs as {row['runs_as']}): {row['seconds']:.2f} s for {len(items)} images, "
@@ -270,8 +279,7 @@ def gpu(
 ) -> None:
     """Every GPU goal: its measured value, target and PASS / FAIL (exit 1 if any fails), then latency against
     FLOPs per phi. ``sizes``: "gpu" (the goals' own sizes) or "tiny" (small inputs, to check the command on a CPU)."""
-    if isinstance(precisions, str):  # fire leaves "[fp32,channels_last+bf16]" a string: "+" is no Python literal
-        precisions = [name.strip() for name in precisions.strip("[]()").split(",") if name.strip()]
+    precisions = _precision_list(precisions)
     try:
         if sizes not in ("gpu", "tiny"):
             raise ValueError(f"--sizes must be gpu or tiny, got {sizes!r}")
@@ -302,6 +310,23 @@ def gpu(
     _write({"device": device, "sizes": sizes, "repeats": repeats, **measured}, output)
     if not all(row["passed"] for row in measured["goals"]):
         sys.exit(1)
+
+
+def _precision_list(precisions: Sequence[str] | str) -> Sequence[str]:
+    """fire leaves "[fp32,channels_last+bf16]" (and "fp32") a string: "+" is no Python literal. Other values
+    pass unchanged (``check_precisions`` names a wrong type)."""
+    if isinstance(precisions, str):
+        return [name.strip() for name in precisions.strip("[]()").split(",") if name.strip()]
+    return precisions
+
+
+def _shipped_or_exit(dataset: str) -> None:
+    """Exit 2 with one line for a ``--dataset`` without shipped weights, as the other scripts do."""
+    try:
+        get_shipped(dataset)
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        sys.exit(2)
 
 
 def _check_count(name: str, value: object) -> None:

@@ -1,7 +1,7 @@
 """The rows of the training-step and deployed-network speed tables (``scripts/benchmark_speed.py training``
 and ``inference``): every method's step and every (phi, precision) pass measured side by side in one run."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import torch
 
@@ -19,10 +19,22 @@ def parameter_count(network: torch.nn.Module) -> int:
     return sum(p.numel() for p in network.parameters())
 
 
-def training_rows(dims: Sequence[int], batches: Sequence[int], features: int, repeats: int, device: str) -> list[dict]:
+def _ignore(row: dict) -> None:
+    pass
+
+
+def training_rows(
+    dims: Sequence[int],
+    batches: Sequence[int],
+    features: int,
+    repeats: int,
+    device: str,
+    on_row: Callable[[dict], None] = _ignore,
+) -> list[dict]:
     """One row per dimension, batch and network (the Stochastic U-Net and the SSHN with each of
     :data:`HEADS`): median ``step_ms`` (forward, backward, Adam step), its ``ratio`` to the Stochastic
-    step, parameters (``x_primary``: against the U-Net's) and the fp32 checkpoint size in MB."""
+    step, parameters (``x_primary``: against the U-Net's) and the fp32 checkpoint size in MB. ``on_row`` sees
+    each row as soon as it is measured (a long run shows its progress)."""
     rows = []
     for ndim in dims:
         networks = {"stochastic": build_network("stochastic", ndim, 1, 3, features)}
@@ -38,6 +50,7 @@ def training_rows(dims: Sequence[int], batches: Sequence[int], features: int, re
                 row = {"dims": ndim, "batch": batch, "network": name, **result, "ratio": result["step_ms"] / base}
                 row |= {"parameters": size, "x_primary": size / primary, "checkpoint_mb": size * 4 / 1e6}
                 rows.append(row)
+                on_row(row)
     return rows
 
 
@@ -51,12 +64,13 @@ def inference_rows(
     batch: int,
     repeats: int,
     device: str,
+    on_row: Callable[[dict], None] = _ignore,
 ) -> list[dict]:
     """One row per dimension, phi and precision of the SSHN deployed at phi: GFLOPs, batch-1 latency (ms),
     images and GFLOP per second at ``batch``, speed-ups against the first precision, the first passes'
     seconds (``warmup_s_*``; for "compiled" the compilation) and the largest logit error against eager
     fp32. The passes of one dimension are interleaved, so every ratio compares runs under the same load;
-    :func:`relative_to_largest_phi` adds the ratios across phi."""
+    :func:`relative_to_largest_phi` adds the ratios across phi. ``on_row`` as for :func:`training_rows`."""
     rows = []
     for ndim in dims:
         sshn = build_network("sshn", ndim, in_channels, 3, features, levels=levels, hidden=HEADS["compact"])
@@ -80,6 +94,7 @@ def inference_rows(
                 row |= {"warmup_s_batch1": first[phi, name]["warmup_s"]}
                 row |= {"warmup_s_batch": batched[phi, name]["warmup_s"], "max_abs_logit_error": errors[name]}
                 rows.append(row)
+                on_row(row)
     return rows
 
 

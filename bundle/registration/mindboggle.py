@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import SimpleITK as sitk  # noqa: N813  (SimpleITK's own documented alias)
 
-from bundle.io import replace_atomically
+from bundle.io import remove_stale_temporaries, replace_atomically
 from bundle.registration.alignment import affine_to_template, brain_template, resample_to, template_grid
 
 logger = logging.getLogger(__name__)
@@ -69,6 +69,8 @@ def prepare(data_dir: str | Path, mni_dir: str | Path, cache_dir: str | Path, gr
     reference = template_grid(template, spacing, size)
     (cache_dir / "affine").mkdir(parents=True, exist_ok=True)
     out.mkdir(parents=True, exist_ok=True)
+    for folder in (cache_dir / "affine", out):  # what a killed process left (a live one's are kept)
+        remove_stale_temporaries(folder)
     for name in todo:
         subject = Path(data_dir) / name
         image = sitk.ReadImage(str(subject / IMAGE), sitk.sitkFloat32)
