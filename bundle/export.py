@@ -18,13 +18,18 @@ from bundle.nets.unet import PhiUNet, phi_argument
 ModuleT = TypeVar("ModuleT", bound=nn.Module)  # load_weights hands back the network it is given
 
 
+def unwrapped(network: nn.Module) -> nn.Module:
+    """The network a ``DistributedDataParallel`` wrapper holds (configs/multi_gpu_train.json), or ``network``."""
+    return getattr(network, "module", network)
+
+
 def deployed_network(network: nn.Module, phi: float | Sequence[float]) -> PhiUNet:
     """A plain :class:`PhiUNet` that runs at ``phi`` by default, in eval mode, for any method.
 
     SSHN and FiLM materialize their weights for ``phi`` (their conditioning network is left out);
     a Fixed or Stochastic U-Net is copied with ``phi`` as its default.
     """
-    network = getattr(network, "module", network)  # DistributedDataParallel
+    network = unwrapped(network)
     if isinstance(network, PhiConditionedUNet):
         return network.materialize(phi_argument(phi)).eval()
     if not isinstance(network, PhiUNet):
@@ -70,7 +75,7 @@ def check_fits(state: dict, network: nn.Module, path: str | Path) -> dict[str, t
     """The state dict in ``state`` (its "model" entry, if any), checked against ``network`` (a DDP wrapper
     is looked through): every key present, no other, each of its shape; else one :class:`InputError`."""
     state = state.get("model", state) if isinstance(state, dict) else state
-    expected = getattr(network, "module", network).state_dict()
+    expected = unwrapped(network).state_dict()
     if not isinstance(state, dict):
         raise InputError(path, f"its model entry is a {type(state).__name__}, not a state dict")
     missing, unexpected = sorted(set(expected) - set(state)), sorted(set(state) - set(expected))

@@ -10,6 +10,7 @@ from ignite.engine import Engine
 from ignite.metrics import Metric
 from monai.engines import SupervisedEvaluator
 
+from bundle.export import unwrapped
 from bundle.registration.evaluation import nonpositive_jacobian_fraction, pair_dice
 from bundle.registration.network import RegistrationNet
 from bundle.registration.warp import warp_labels
@@ -47,8 +48,8 @@ class RegistrationIteration:
         self.phis = [float(phi) for phi in phis]
 
     def __call__(self, engine: SupervisedEvaluator, batchdata: dict) -> dict:
-        # multi_gpu_train.json wraps the network in DistributedDataParallel, which has no displacement()
-        network = cast(RegistrationNet, getattr(engine.network, "module", engine.network))
+        # the wrapper of multi_gpu_train.json has no displacement()
+        network = cast(RegistrationNet, unwrapped(engine.network))
         network.eval()
         return register_batch(network, batchdata, self.phis, engine.state.device)
 
