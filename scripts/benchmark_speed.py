@@ -248,9 +248,9 @@ def segmenting(
     """scripts/segment.py's work on every image of ``split``, at each precision side by side: median seconds,
     Dice against the labels, speed-up against the first precision. ``dataset_dir`` defaults to
     ../shared/data/<dataset>."""
-    _shipped_or_exit(dataset)
     precisions = _precision_list(precisions)
     try:
+        get_shipped(dataset)
         _check_count("rounds", rounds)
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
