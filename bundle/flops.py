@@ -25,6 +25,11 @@ def count_flops(network: nn.Module, input_shape: Sequence[int], phi: float | Seq
     return counter.get_total_flops()
 
 
+def parameter_count(network: nn.Module) -> int:
+    """The number of parameters of ``network`` (for an SSHN, of its deployed network: ``materialize(phi)``)."""
+    return sum(p.numel() for p in network.parameters())
+
+
 def cost_table(network: PhiUNet, input_shape: Sequence[int], phis: Sequence[float]) -> list[dict]:
     """One row per phi: phi, the spatial size at every level, GFLOPs and GMACs per forward pass.
 

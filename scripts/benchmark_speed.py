@@ -47,10 +47,10 @@ from bundle.data.transforms import preprocessing
 from bundle.export import deployed_network
 from bundle.perf.gpu_goals import GPU, GPU_PRECISIONS, TINY, check_precisions, measure_goals
 from bundle.perf.hardware import hardware
-from bundle.perf.inference_speed import dice_by_precision
 from bundle.perf.speed_tables import SIZES, inference_rows, relative_to_largest_phi, training_rows
 from bundle.registration.speed import registration_speed_rows
-from bundle.segment import load_bundle_network
+from bundle.segmentation.evaluation import dice_by_precision
+from bundle.segmentation.network import load_bundle_network
 
 
 def training(

@@ -13,8 +13,9 @@ import sys
 
 from bundle.cli import fire_checked
 from bundle.export import export_onnx, export_torchscript
+from bundle.pareto.choose import choose_phi
 from bundle.paths import CONFIGS
-from bundle.segment import choose_phi, load_bundle_network
+from bundle.segmentation.network import load_bundle_network
 
 
 def main(

@@ -16,9 +16,12 @@ from bundle.checked_run import check_device
 from bundle.cli import fire_checked
 from bundle.data.outputs import check_outputs
 from bundle.export import deployed_network, load_exported
+from bundle.pareto.choose import choose_phi
 from bundle.perf.local_latency import LatencyHere
 from bundle.perf.precision import with_precision
-from bundle.segment import choose_phi, input_files, load_bundle_network, make_inferer, segment
+from bundle.segmentation.folder import input_files, segment
+from bundle.segmentation.inferer import make_inferer
+from bundle.segmentation.network import load_bundle_network
 
 
 def _exported(ckpt: str, phi: float | None, budgets: list, device: str) -> tuple:

@@ -18,7 +18,7 @@ LAYERS = [
     "engine",
     "perf",
     "pareto",
-    "segment",
+    "segmentation",
     "registration",
     "benchmark",
 ]

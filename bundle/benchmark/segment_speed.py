@@ -1,8 +1,9 @@
 """The clinician's path end to end (read, preprocess, network, invert, write), at several precisions side by side.
 
 Each round segments the same files once per precision in turn (the order rotating), through
-:func:`bundle.segment.segment`, the function scripts/segment.py runs; the median round time per precision and
-the Dice of its label maps against the reference labels tell whether a faster precision keeps the accuracy.
+:func:`bundle.segmentation.folder.segment`, the function scripts/segment.py runs; the median round time per
+precision and the Dice of its label maps against the reference labels tell whether a faster precision keeps the
+accuracy.
 """
 
 import statistics
@@ -20,7 +21,7 @@ from torch import nn
 from bundle.data.transforms import label_map_name, wbc_labels
 from bundle.export import deployed_network
 from bundle.perf.precision import with_precision
-from bundle.segment import segment
+from bundle.segmentation.folder import segment
 
 
 def mean_dice(prediction: np.ndarray, label: np.ndarray, num_classes: int) -> float:

@@ -39,13 +39,14 @@ def synthetic_volume(shape: list[int], seed: int = 0) -> torch.Tensor:
 def run_setting(setting: dict) -> dict:
     """One setting in this process: the bundle model ``setting["dataset"]`` (shipped weights) deployed at
     ``setting["phi"]``, run ``1 + repeats`` times on a synthetic volume of ``setting["shape"]`` by
-    :func:`bundle.segment.make_inferer` (``roi_size`` None: whole volume; else sliding windows with
+    :func:`bundle.segmentation.inferer.make_inferer` (``roi_size`` None: whole volume; else sliding windows with
     ``overlap``). Returns the median milliseconds of the timed passes, the resident memory (MiB) before
     the first pass and the process's peak, and, where ``labels_path`` is given, saves the argmax labels
     there (uint8 .npy) for comparing settings.
     """
     from bundle.export import deployed_network  # here: the parent process need not import the bundle
-    from bundle.segment import load_bundle_network, make_inferer
+    from bundle.segmentation.inferer import make_inferer
+    from bundle.segmentation.network import load_bundle_network
 
     network, _ = load_bundle_network(setting["dataset"])
     deployed = deployed_network(network, setting["phi"])

@@ -1,2 +1,2 @@
-"""What the MONAI/Ignite trainers and evaluators need beyond MONAI: phi sampling, the loss stages,
-evaluation at several phi and its report, atomic checkpoints and the state a resumed run needs."""
+"""What the MONAI/Ignite trainers of both tasks need beyond MONAI: phi sampling, the loss stages, parameter
+groups, atomic checkpoints, the state a resumed run needs and the checks before a run."""

@@ -1,1 +1,1 @@
-"""The accuracy-versus-cost curve over phi: the sweep, the Pareto frontier and choosing phi."""
+"""The accuracy-versus-cost curve over phi: the Pareto frontier of sweep rows, choosing phi, the report and plots."""

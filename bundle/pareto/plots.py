@@ -14,7 +14,7 @@ from bundle.pareto.select import pareto_frontier
 def plot_sweeps(sweeps: Mapping[str, Sequence[dict]], labels: Sequence[str], output_dir: str | Path) -> list[Path]:
     """Write dice_vs_phi.png, dice_vs_gflops.png and dice_per_label.png for one or more methods' sweeps.
 
-    ``sweeps``: method name -> sweep rows (see ``bundle.pareto.sweep.sweep``), overlaid in one plot;
+    ``sweeps``: method name -> sweep rows (see ``bundle.segmentation.sweep.sweep``), overlaid in one plot;
     ``labels``: foreground label names, in the order of each row's "per_label".
     """
     output_dir = Path(output_dir)

@@ -5,14 +5,13 @@ them on identical inputs, their passes interleaved, so their speed-ups are measu
 """
 
 import contextlib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import cast
 
 import torch
 from monai.data import MetaTensor
 from torch import nn
 
-from bundle.engine.phi_evaluation import PhiDice, labelled_batch
 from bundle.nets.unet import PhiUNet
 from bundle.perf.interleave import Key, interleaved_runs
 
@@ -87,29 +86,3 @@ def interleaved_latency_ms(
     with torch.no_grad():
         measured = interleaved_runs({name: _forward(net, x) for name, net in networks.items()}, repeats, warmup, device)
     return {name: {"ms": row["ms"], "warmup_s": row["warmup_s"]} for name, row in measured.items()}
-
-
-def dice_by_precision(
-    network: PhiUNet,
-    data: Iterable[dict],
-    num_classes: int,
-    precisions: Sequence[str] = FAST_PRECISIONS,
-    device: torch.device | str = "cpu",
-) -> dict[str, dict]:
-    """Mean and per-label foreground Dice of ``network`` (deployed at one phi) run as each precision, on the
-    same batches of ``data`` (dicts with "image", "label"): whether a faster precision keeps the accuracy.
-    """
-    fast = {precision: FastNetwork(network, precision).to(device).eval() for precision in precisions}
-    metrics = {precision: PhiDice([0.0], num_classes) for precision in precisions}  # one "phi" slot per precision
-    for metric in metrics.values():
-        metric.reset()
-    with torch.no_grad():
-        for batch in data:
-            image, label = labelled_batch(batch, device)
-            for precision, model in fast.items():
-                metrics[precision].update(({0.0: model(image).argmax(dim=1, keepdim=True)}, label))
-    result = {}
-    for precision, metric in metrics.items():
-        metric.compute()
-        result[precision] = metric.table[0.0]
-    return result

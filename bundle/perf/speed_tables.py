@@ -6,17 +6,13 @@ from collections.abc import Callable, Sequence
 import torch
 
 from bundle.export import deployed_network
-from bundle.flops import count_flops
+from bundle.flops import count_flops, parameter_count
 from bundle.nets.factory import build_network
 from bundle.perf.inference_speed import FastNetwork, interleaved_latency_ms
 from bundle.perf.step_time import interleaved_step_ms
 
 HEADS = {"compact": [10, 16], "full": [10, 100]}  # hidden widths; "full" is the paper's head
 SIZES = {2: [128, 128], 3: [40, 56, 40]}  # the WBC and hippocampus training sizes
-
-
-def parameter_count(network: torch.nn.Module) -> int:
-    return sum(p.numel() for p in network.parameters())
 
 
 def _ignore(row: dict) -> None:

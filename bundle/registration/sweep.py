@@ -1,6 +1,6 @@
 """The phi sweep for registration: Dice (mean, std over pairs), folding, GFLOPs and latency per phi.
 
-Rows follow ``bundle.pareto.sweep.sweep``'s layout (phi, mean_dice, per_label, gflops,
+Rows follow ``bundle.segmentation.sweep.sweep``'s layout (phi, mean_dice, per_label, gflops,
 parameters, latency_ms), so ``bundle.pareto.report.write_sweep`` writes them with the same CSV,
 JSON, figures and Pareto summary; per-label Dice is left empty (about 100 brain labels).
 """
@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 import torch
 from tqdm import tqdm
 
-from bundle.flops import count_flops
+from bundle.flops import count_flops, parameter_count
 from bundle.perf.latency import median_latency_ms
 from bundle.registration.engine import RegistrationMetric, register_batch
 from bundle.registration.network import RegistrationNet
@@ -73,7 +73,7 @@ def sweep(
     for phi in tqdm(list(phis), desc="phi sweep", unit="phi"):
         deployed = network.materialize(float(phi)).to(device)
         row = {"phi": float(phi), **deployed_row(deployed, data, num_classes, device, input_shape)}
-        row["parameters"] = sum(p.numel() for p in deployed.parameters())
+        row["parameters"] = parameter_count(deployed)
         row["latency_ms"] = median_latency_ms(deployed, input_shape, repeats)
         rows.append(row)
     return rows

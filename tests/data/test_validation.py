@@ -19,7 +19,7 @@ from bundle.data.screening import screen, screened
 from bundle.data.transforms import preprocessing
 from bundle.data.validation import InputError, explain, max_voxels
 from bundle.nets import PhiUNet
-from bundle.segment import segment
+from bundle.segmentation.folder import segment
 from tests.data.test_datalist import make_wbc
 
 SHAPE = (10, 12, 9)

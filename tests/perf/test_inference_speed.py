@@ -2,7 +2,7 @@ import pytest
 import torch
 
 from bundle.nets import PhiUNet
-from bundle.perf.inference_speed import FAST_PRECISIONS, FastNetwork, dice_by_precision, interleaved_latency_ms
+from bundle.perf.inference_speed import FAST_PRECISIONS, FastNetwork, interleaved_latency_ms
 
 
 @pytest.mark.parametrize("shape", [(2, 1, 13, 17), (1, 1, 9, 11, 7)])
@@ -22,17 +22,6 @@ def test_every_precision_gives_the_eager_logits(precision, shape):
 def test_unknown_precision_is_refused(precision):
     with pytest.raises(ValueError, match="precision must be one of"):
         FastNetwork(PhiUNet(2, 1, 2, features=2, levels=2), precision)
-
-
-def test_dice_by_precision_scores_every_precision_on_the_same_batches():
-    torch.manual_seed(0)
-    network = PhiUNet(2, 1, 3, features=4, levels=3, phi=0.25).eval()
-    label = torch.zeros(1, 1, 16, 20, dtype=torch.long)
-    label[..., 2:9, 3:12], label[..., 9:14, 3:12] = 1, 2
-    data = [{"image": torch.randn(1, 1, 16, 20), "label": label} for _ in range(2)]
-    table = dice_by_precision(network, data, 3, ["fp32", "channels_last"])
-    assert table["fp32"] == table["channels_last"]  # same arithmetic, other memory layout
-    assert len(table["fp32"]["per_label"]) == 2 and 0.0 <= table["fp32"]["mean"] <= 1.0
 
 
 def test_interleaved_latency_times_every_network_and_its_warm_up():

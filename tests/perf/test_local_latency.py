@@ -7,9 +7,9 @@ import pytest
 import bundle.perf.cache as cache
 import bundle.perf.local_latency as local_latency
 from bundle.nets.factory import build_network
+from bundle.pareto.choose import choose_phi
 from bundle.perf.hardware import hardware
 from bundle.perf.local_latency import LatencyHere
-from bundle.segment import choose_phi
 
 PHIS = (0.1, 0.25, 0.5)
 

@@ -8,8 +8,9 @@ from bundle.data.datasets import load_split
 from bundle.data.transforms import preprocessing
 from bundle.export import deployed_network
 from bundle.nets import PhiUNet
-from bundle.perf.inference_speed import FastNetwork, dice_by_precision
-from bundle.segment import load_bundle_network
+from bundle.perf.inference_speed import FastNetwork
+from bundle.segmentation.evaluation import dice_by_precision
+from bundle.segmentation.network import load_bundle_network
 from tests.data.test_datalist import SHARED
 
 

@@ -11,7 +11,7 @@ from bundle.benchmark.tasks.base import Task
 from bundle.export import deployed_network
 from bundle.flops import count_flops
 from bundle.nets.conditioned import PhiConditionedUNet
-from bundle.pareto.sweep import segment_dice
+from bundle.segmentation.evaluation import segment_dice
 
 
 class SegmentationTask(Task[nn.Module]):

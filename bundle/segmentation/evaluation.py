@@ -1,6 +1,7 @@
-"""Evaluating one network at several phi in one pass over the data: Dice per phi and per label."""
+"""Dice per phi and per label: one network at several phi in one pass over the data (the training's validation),
+a deployed network at its own phi, and a deployed network run at several precisions."""
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import torch
 from ignite.engine import Engine
@@ -9,6 +10,10 @@ from monai.engines import SupervisedEvaluator
 from monai.engines.utils import default_prepare_batch
 from monai.metrics import compute_dice
 from monai.networks.utils import one_hot
+from torch import nn
+
+from bundle.nets.unet import PhiUNet
+from bundle.perf.inference_speed import FAST_PRECISIONS, FastNetwork
 
 
 def labelled_batch(batchdata: dict, device: torch.device | str) -> tuple[torch.Tensor, torch.Tensor]:
@@ -91,3 +96,45 @@ class PhiDice(Metric):
         super().completed(engine, name)
         for phi, row in self.table.items():
             engine.state.metrics[f"{name}@{phi:g}"] = row["mean"]
+
+
+def segment_dice(
+    network: nn.Module, data: Iterable[dict], num_classes: int, device: torch.device | str = "cpu"
+) -> dict:
+    """Dice of ``network(image)`` (at its default phi) on every batch of ``data`` (dicts with "image", "label"):
+    {"mean": mean foreground Dice, "per_label": [Dice per foreground label]}.
+    """
+    metric = PhiDice([0.0], num_classes)  # one slot: the network runs at its own default phi
+    metric.reset()
+    with torch.no_grad():
+        for batch in data:
+            image, label = labelled_batch(batch, device)
+            metric.update(({0.0: network(image).argmax(dim=1, keepdim=True)}, label))
+    metric.compute()
+    return metric.table[0.0]
+
+
+def dice_by_precision(
+    network: PhiUNet,
+    data: Iterable[dict],
+    num_classes: int,
+    precisions: Sequence[str] = FAST_PRECISIONS,
+    device: torch.device | str = "cpu",
+) -> dict[str, dict]:
+    """Mean and per-label foreground Dice of ``network`` (deployed at one phi) run as each precision, on the
+    same batches of ``data`` (dicts with "image", "label"): whether a faster precision keeps the accuracy.
+    """
+    fast = {precision: FastNetwork(network, precision).to(device).eval() for precision in precisions}
+    metrics = {precision: PhiDice([0.0], num_classes) for precision in precisions}  # one "phi" slot per precision
+    for metric in metrics.values():
+        metric.reset()
+    with torch.no_grad():
+        for batch in data:
+            image, label = labelled_batch(batch, device)
+            for precision, model in fast.items():
+                metrics[precision].update(({0.0: model(image).argmax(dim=1, keepdim=True)}, label))
+    result = {}
+    for precision, metric in metrics.items():
+        metric.compute()
+        result[precision] = metric.table[0.0]
+    return result

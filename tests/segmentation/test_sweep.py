@@ -6,7 +6,7 @@ import torch
 
 from bundle.nets import SSHN, PhiUNet
 from bundle.pareto.report import overlay_sweeps, phi_grid, write_sweep
-from bundle.pareto.sweep import sweep
+from bundle.segmentation.sweep import sweep
 
 
 @pytest.fixture(scope="module")

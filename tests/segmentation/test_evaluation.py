@@ -5,8 +5,9 @@ import pytest
 import torch
 from monai.engines import SupervisedEvaluator
 
-from bundle.engine.dice_report import DiceReport
-from bundle.engine.phi_evaluation import MultiPhiIteration, PhiDice
+from bundle.nets import PhiUNet
+from bundle.segmentation.dice_report import DiceReport
+from bundle.segmentation.evaluation import MultiPhiIteration, PhiDice, dice_by_precision
 
 
 def _labels(rows: list[list[int]]) -> torch.Tensor:
@@ -76,11 +77,17 @@ def test_evaluator_predicts_every_phi_and_reports_json_and_csv(tmp_path):
     assert float(rows[1]["nucleus"]) == 1.0 and float(rows[0]["nucleus"]) == 0.0
 
 
-def test_report_refuses_the_wrong_number_of_label_names(tmp_path):
-    with pytest.raises(ValueError, match="expected 2 foreground label names"):
-        DiceReport(PhiDice([0.5], num_classes=3), tmp_path, ["only one"])
-
-
 def test_evaluation_needs_at_least_one_phi():
     with pytest.raises(ValueError, match="at least one phi"):
         MultiPhiIteration([])
+
+
+def test_dice_by_precision_scores_every_precision_on_the_same_batches():
+    torch.manual_seed(0)
+    network = PhiUNet(2, 1, 3, features=4, levels=3, phi=0.25).eval()
+    label = torch.zeros(1, 1, 16, 20, dtype=torch.long)
+    label[..., 2:9, 3:12], label[..., 9:14, 3:12] = 1, 2
+    data = [{"image": torch.randn(1, 1, 16, 20), "label": label} for _ in range(2)]
+    table = dice_by_precision(network, data, 3, ["fp32", "channels_last"])
+    assert table["fp32"] == table["channels_last"]  # same arithmetic, other memory layout
+    assert len(table["fp32"]["per_label"]) == 2 and 0.0 <= table["fp32"]["mean"] <= 1.0

@@ -7,26 +7,10 @@ import torch.distributed as dist
 from torch import nn
 from tqdm import tqdm
 
-from bundle.engine.phi_evaluation import PhiDice, labelled_batch
 from bundle.export import deployed_network
-from bundle.flops import count_flops
+from bundle.flops import count_flops, parameter_count
 from bundle.perf.latency import median_latency_ms
-
-
-def segment_dice(
-    network: nn.Module, data: Iterable[dict], num_classes: int, device: torch.device | str = "cpu"
-) -> dict:
-    """Dice of ``network(image)`` (at its default phi) on every batch of ``data`` (dicts with "image", "label"):
-    {"mean": mean foreground Dice, "per_label": [Dice per foreground label]}.
-    """
-    metric = PhiDice([0.0], num_classes)  # one slot: the network runs at its own default phi
-    metric.reset()
-    with torch.no_grad():
-        for batch in data:
-            image, label = labelled_batch(batch, device)
-            metric.update(({0.0: network(image).argmax(dim=1, keepdim=True)}, label))
-    metric.compute()
-    return metric.table[0.0]
+from bundle.segmentation.evaluation import segment_dice
 
 
 def _distributed() -> bool:
@@ -65,7 +49,7 @@ def sweep(
                 "mean_dice": table["mean"],
                 "per_label": table["per_label"],
                 "gflops": count_flops(deployed, input_shape) / 1e9,
-                "parameters": sum(p.numel() for p in deployed.parameters()),
+                "parameters": parameter_count(deployed),
                 "latency_ms": median_latency_ms(deployed, input_shape, repeats),
                 f"latency_ms_batch{latency_batch}": median_latency_ms(deployed, batch_shape, repeats),
             }

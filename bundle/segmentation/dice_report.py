@@ -7,8 +7,8 @@ from pathlib import Path
 
 from ignite.engine import Engine, Events
 
-from bundle.engine.phi_evaluation import PhiDice
 from bundle.io import write_atomically
+from bundle.segmentation.evaluation import PhiDice
 
 logger = logging.getLogger(__name__)
 

@@ -1,0 +1,25 @@
+"""The trained segmentation network of a dataset with shipped weights, built by the inference config."""
+
+from pathlib import Path
+
+from monai.bundle import ConfigParser
+from torch import nn
+
+from bundle.data.datasets import get_shipped
+from bundle.export import load_weights
+from bundle.paths import CONFIGS
+
+
+def load_bundle_network(
+    dataset: str, ckpt: str | Path | None = None, device: str = "cpu"
+) -> tuple[nn.Module, ConfigParser]:
+    """The trained network of a dataset with shipped weights ("hippocampus" or "wbc") and its parsed
+    inference config.
+
+    ``ckpt``: a checkpoint of that dataset's architecture; None takes the shipped weights.
+    """
+    entry = get_shipped(dataset)
+    parser = ConfigParser()
+    parser.read_config([str(CONFIGS / name) for name in ["inference.json", *entry.overlays]])
+    weights = entry.weights_file() if ckpt is None else ckpt
+    return load_weights(parser.get_parsed_content("network_def"), weights, device), parser
