@@ -14,27 +14,11 @@ from typing import Any, TypeGuard
 import torch
 from monai.bundle import run
 
+from bundle.cli import refuse_expressions
 from bundle.data.validation import InputError, explain
 from bundle.nets.blocks import BLOCK_KINDS
 from bundle.nets.factory import ARCHITECTURES, METHODS
 from bundle.paths import CONFIGS, ROOT
-
-EXPRESSION_PREFIXES = ("$", "@", "%")
-
-
-def refuse_expressions(key: str, value: object) -> None:
-    """Raise a ValueError if ``value`` (or any string inside a list or dict) would be a config expression."""
-    if isinstance(value, str) and value.startswith(EXPRESSION_PREFIXES):
-        raise ValueError(
-            f"--{key} {value!r}: values starting with $, @ or % are code or references to the config parser; "
-            "only literal values are accepted here (python -m monai.bundle run takes trusted input)"
-        )
-    if isinstance(value, dict):
-        for inner in [*value.keys(), *value.values()]:
-            refuse_expressions(key, inner)
-    elif isinstance(value, list | tuple):
-        for inner in value:
-            refuse_expressions(key, inner)
 
 
 def _number(value: object, low: float, high: float = float("inf"), integer: bool = False) -> bool:
@@ -115,7 +99,7 @@ def checked_overrides(overrides: dict[str, object], flags: Mapping[str, str] | N
     kept = {key: value for key, value in overrides.items() if value is not None}
     for key, value in kept.items():
         flag = (flags or {}).get(key, key)
-        refuse_expressions(flag, value)
+        refuse_expressions(f"--{flag}", value)
         if key in RULES and not RULES[key][0](value):
             raise ValueError(f"--{flag} must be {RULES[key][1]}, got {value!r}")
     return kept

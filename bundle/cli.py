@@ -13,6 +13,62 @@ from pathlib import Path
 from typing import Any
 
 import fire
+from fire.parser import DefaultParseValue
+
+EXPRESSION_PREFIXES = ("$", "@", "%")
+
+
+def refuse_expressions(label: str, value: object) -> None:
+    """Raise a ValueError if ``value`` (or any string inside a list or dict) would be a config expression;
+    ``label`` names the value in the message ("--phi", "argument 2")."""
+    if isinstance(value, str) and value.startswith(EXPRESSION_PREFIXES):
+        raise ValueError(
+            f"{label} {value!r}: values starting with $, @ or % are code or references to the config parser; "
+            "only literal values are accepted here (python -m monai.bundle run takes trusted input; a file "
+            "whose name starts so can be given as ./name)"
+        )
+    if isinstance(value, dict):
+        for inner in [*value.keys(), *value.values()]:
+            refuse_expressions(label, inner)
+    elif isinstance(value, list | tuple):
+        for inner in value:
+            refuse_expressions(label, inner)
+
+
+def _values(argv: Sequence[str]) -> list[tuple[str, str]]:
+    """(label, token) of every value on the command line: an option's value ("--phi"), else a positional
+    argument ("argument N", counting the command's name where there is one)."""
+    values, position, option = [], 0, None
+    for token in argv:
+        if token.startswith("--"):
+            name, equals, value = token.partition("=")
+            option = None if equals else name
+            if equals:
+                values.append((name, value))
+        elif token.startswith("-") and not token[1:2].isdigit():
+            option = token  # a short option; its value comes next
+        else:
+            if option is None:
+                position += 1
+            values.append((option or f"argument {position}", token))
+            option = None
+    return values
+
+
+def expression_values(argv: Sequence[str]) -> str | None:
+    """Why ``argv`` is refused, if any of its values (read as fire reads them, lists and dicts included) is a
+    config expression or reference (``$...``, ``@...``, ``%...``); None if all are literal. Every script
+    refuses these before anything runs, whatever the option: a value may reach MONAI's config parser,
+    which evaluates ``$`` as Python. Values after a lone ``--`` are fire's own."""
+    argv = list(argv)
+    if "--" in argv:
+        argv = argv[: argv.index("--")]
+    for label, token in _values(argv):
+        try:
+            refuse_expressions(label, DefaultParseValue(token))
+        except ValueError as error:
+            return str(error)
+    return None
 
 
 def _parameters(function: Callable) -> set[str] | None:
@@ -70,9 +126,13 @@ def unknown_options(component: Any, argv: Sequence[str]) -> tuple[str, list[str]
 
 
 def fire_checked(component: Any, argv: Sequence[str] | None = None) -> Any:
-    """``fire.Fire(component)`` once every ``--option`` of the command line is one the command takes; otherwise
-    one line naming the unknown options and the known ones, exit 2."""
+    """``fire.Fire(component)`` once every ``--option`` of the command line is one the command takes and no
+    value is a config expression (:func:`expression_values`); otherwise one line saying which, exit 2."""
     argv = sys.argv[1:] if argv is None else list(argv)
+    refused = expression_values(argv)
+    if refused is not None:
+        print(f"error: {refused}", file=sys.stderr)
+        sys.exit(2)
     problem = unknown_options(component, argv)
     if problem is not None:
         command, unknown, options = problem

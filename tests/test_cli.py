@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from bundle.cli import unknown_options
+from bundle.cli import expression_values, unknown_options
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -54,3 +54,22 @@ def test_a_misspelled_option_is_one_line_and_exit_2_before_anything_runs(argv):
     run = subprocess.run([sys.executable, *argv], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert run.returncode == 2 and "takes no option --" in run.stderr and "Traceback" not in run.stderr
     assert len(run.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("argv", "refused"),
+    [
+        (["in", "out", "--phi", "0.3"], None),
+        (["./@scan.nii.gz", "out", "--output_dir", "a%b"], None),  # only a leading $, @ or % is parsed
+        (["--epochs", "2", "--", "--help", "$x"], None),  # after "--": fire's own flags
+        (["--ckpt_dir", "$x"], "--ckpt_dir '$x'"),
+        (["--ckpt_dir=@network_def"], "--ckpt_dir '@network_def'"),
+        (["register", "m", "%f"], "argument 3 '%f'"),
+        (["--phi_prior", "[0.1, '$x']"], "--phi_prior '$x'"),
+        (["--labels", "{'a': '@b'}"], "--labels '@b'"),
+        (["-p", "$x"], "-p '$x'"),
+    ],
+)
+def test_expressions_anywhere_on_the_command_line_are_found(argv, refused):
+    found = expression_values(argv)
+    assert (found is None) if refused is None else (found is not None and found.startswith(refused))
