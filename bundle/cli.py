@@ -8,7 +8,8 @@ anything runs.
 
 import inspect
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -143,3 +144,15 @@ def fire_checked(component: Any, argv: Sequence[str] | None = None) -> Any:
         )
         sys.exit(2)
     return fire.Fire(component, command=argv)
+
+
+@contextmanager
+def usage_errors(*kinds: type[Exception]) -> Iterator[None]:
+    """A ValueError (or one of ``kinds``, such as FileNotFoundError) raised inside is a usage error of the
+    command line: one line on stderr, exit status 2, as for a refused option."""
+    caught: tuple[type[Exception], ...] = (ValueError, *kinds)
+    try:
+        yield
+    except caught as error:
+        print(f"error: {error}", file=sys.stderr)
+        sys.exit(2)

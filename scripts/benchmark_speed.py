@@ -41,7 +41,7 @@ from monai.data import DataLoader, Dataset
 from bundle.benchmark.segment_speed import segment_side_by_side
 from bundle.benchmark.sliding_window import measure_in_subprocess
 from bundle.checked_run import check_device
-from bundle.cli import fire_checked
+from bundle.cli import fire_checked, usage_errors
 from bundle.data.datasets import get_shipped, load_split
 from bundle.data.transforms import preprocessing
 from bundle.export import deployed_network
@@ -249,12 +249,9 @@ def segmenting(
     Dice against the labels, speed-up against the first precision. ``dataset_dir`` defaults to
     ../shared/data/<dataset>."""
     precisions = _precision_list(precisions)
-    try:
+    with usage_errors():
         get_shipped(dataset)
         _check_count("rounds", rounds)
-    except ValueError as error:
-        print(f"error: {error}", file=sys.stderr)
-        sys.exit(2)
     dataset_dir = dataset_dir or f"../shared/data/{dataset}"
     network, parser = load_bundle_network(dataset)
     dataset_name, size, channels, classes = (
@@ -280,15 +277,12 @@ def gpu(
     """Every GPU goal: its measured value, target and PASS / FAIL (exit 1 if any fails), then latency against
     FLOPs per phi. ``sizes``: "gpu" (the goals' own sizes) or "tiny" (small inputs, to check the command on a CPU)."""
     precisions = _precision_list(precisions)
-    try:
+    with usage_errors():
         if sizes not in ("gpu", "tiny"):
             raise ValueError(f"--sizes must be gpu or tiny, got {sizes!r}")
         check_device(str(device))
         _check_count("repeats", repeats)
         precisions = check_precisions(precisions)
-    except ValueError as error:
-        print(f"error: {error}", file=sys.stderr)
-        sys.exit(2)
     if sizes == "gpu" and not str(device).startswith("cuda"):
         print(
             "warning: the goals' own sizes on a CPU take a very long time; --sizes tiny checks the command",
@@ -322,11 +316,8 @@ def _precision_list(precisions: Sequence[str] | str) -> Sequence[str]:
 
 def _shipped_or_exit(dataset: str) -> None:
     """Exit 2 with one line for a ``--dataset`` without shipped weights, as the other scripts do."""
-    try:
+    with usage_errors():
         get_shipped(dataset)
-    except ValueError as error:
-        print(f"error: {error}", file=sys.stderr)
-        sys.exit(2)
 
 
 def _check_count(name: str, value: object) -> None:

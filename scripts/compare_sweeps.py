@@ -7,19 +7,14 @@ A Fixed network is swept at its own phi (``scripts/sweep.py --method fixed --phi
 several such files of one method make one curve.
 """
 
-import sys
-
-from bundle.cli import fire_checked
+from bundle.cli import fire_checked, usage_errors
 from bundle.pareto.report import overlay_sweeps
 
 
 def main(*sweeps: str, output_dir: str = "eval/compare") -> None:
     """Write dice_vs_phi.png, dice_vs_gflops.png and dice_per_label.png for SWEEPS (sweep.json files)."""
-    try:
+    with usage_errors(FileNotFoundError):
         curves = overlay_sweeps(sweeps, output_dir)
-    except (ValueError, FileNotFoundError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        sys.exit(2)
     for method, rows in curves.items():
         best = max(rows, key=lambda row: row["mean_dice"])
         print(f"{method}: {len(rows)} phi, best Dice {best['mean_dice']:.4f} at phi {best['phi']:g}")

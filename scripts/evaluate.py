@@ -11,7 +11,7 @@ refused value.
 import sys
 
 from bundle.checked_run import run_checked
-from bundle.cli import fire_checked
+from bundle.cli import fire_checked, usage_errors
 from bundle.data.datasets import get_shipped
 
 
@@ -31,11 +31,8 @@ def main(
     models/wbc; a training run writes runs/<dataset>/model.pt). ``weights_phi``: evaluate, at every phi, the weights
     the model makes for this one phi (weight transfer; an adaptive SSHN loses Dice away from it). Other None
     values keep the config's default."""
-    try:
+    with usage_errors():
         entry = get_shipped(dataset)
-    except ValueError as error:
-        print(f"error: {error}", file=sys.stderr)
-        sys.exit(2)
     configs = ["train.json", *entry.overlays, "evaluate.json"]
     ckpt_dir = ckpt_dir or str(entry.weights_file().parent)
     overrides: dict[str, object] = {"dataset_dir": dataset_dir, "ckpt_dir": ckpt_dir}

@@ -9,9 +9,8 @@ onnxruntime (metadata in InferenceSession(path).get_modelmeta().custom_metadata_
 """
 
 import json
-import sys
 
-from bundle.cli import fire_checked
+from bundle.cli import fire_checked, usage_errors
 from bundle.export import export_onnx, export_torchscript
 from bundle.pareto.choose import choose_phi
 from bundle.paths import CONFIGS
@@ -32,15 +31,11 @@ def main(
     """Write OUTPUT for the phi given or chosen from a sweep under a budget: TorchScript (.ts, any input
     size) or ONNX (.onnx, for one spatial ``input_size``, default the dataset's training size; any batch).
     """
-    if not output.endswith((".ts", ".onnx")):
-        print(f"error: --output must end in .ts (TorchScript) or .onnx, got {output}", file=sys.stderr)
-        sys.exit(2)
-    try:
+    with usage_errors(FileNotFoundError):
+        if not output.endswith((".ts", ".onnx")):
+            raise ValueError(f"--output must end in .ts (TorchScript) or .onnx, got {output}")
         chosen, _ = choose_phi(phi, sweep, max_gflops, max_latency_ms, max_dice_drop)
         network, parser = load_bundle_network(dataset, ckpt)
-    except (ValueError, FileNotFoundError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        sys.exit(2)
     metadata = json.loads((CONFIGS / "metadata.json").read_text())
     keys = ("dataset_name", "spatial_dims", "in_channels", "num_classes", "spatial_size")
     metadata |= {"dataset": dataset} | {key: parser.get_parsed_content(key) for key in keys}

@@ -4,9 +4,7 @@ Example (the paper's OASIS-2D setting, 24 labels + background):
     python scripts/flops.py --spatial_dims 2 --size "[160,192]" --out_channels 25
 """
 
-import sys
-
-from bundle.cli import fire_checked
+from bundle.cli import fire_checked, usage_errors
 from bundle.flops import cost_table
 from bundle.nets.unet import PhiUNet
 from bundle.pareto.report import phi_grid
@@ -25,13 +23,10 @@ def main(
     phi_step: float = 0.05,
 ) -> None:
     """Print phi, the feature-map size at each level and GFLOPs (2 per multiply-add) for batch 1."""
-    try:
+    with usage_errors():
         if len(size) != spatial_dims:
             raise ValueError(f"--size needs {spatial_dims} numbers for --spatial_dims {spatial_dims}, got {list(size)}")
         phis = phi_grid(phi_start, phi_stop, phi_step)
-    except ValueError as error:  # a usage error: exit 2, as the other scripts
-        print(f"error: {error}", file=sys.stderr)
-        sys.exit(2)
     network = PhiUNet(spatial_dims, in_channels, out_channels, features, levels, block=block)
     print(f"{'phi':>6}  {'GFLOPs':>8}  level sizes")
     for row in cost_table(network, (1, in_channels, *size), phis):

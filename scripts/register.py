@@ -11,10 +11,8 @@ does). Outputs: <moving>_warped.nii.gz and <moving>_ddf.nii.gz (voxels) in the f
 Exit status: 0 on success, 2 on a usage error (named).
 """
 
-import sys
-
 from bundle.checked_run import check_device
-from bundle.cli import fire_checked
+from bundle.cli import fire_checked, usage_errors
 from bundle.registration.baseline import run_baseline
 from bundle.registration.inference import load_registration_network, register_files
 from bundle.registration.paired import paired_difference, per_pair_dice
@@ -36,14 +34,11 @@ def register(
     ``method`` and ``spatial_dims`` must be those the checkpoint was trained with; ``cascades`` runs the
     network that many times, each pass on the moving image warped by the ones before (k times the cost).
     """
-    try:
+    with usage_errors(FileNotFoundError):
         check_device(device)
         settings = {"method": method, "spatial_dims": spatial_dims, "cascades": cascades}
         network = load_registration_network(ckpt, settings, device)
         paths = register_files(network, moving, fixed, output_dir, phi, device)
-    except (ValueError, FileNotFoundError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        sys.exit(2)
     print(f"warped image: {paths['warped']}\ndisplacement (voxels): {paths['ddf']}")
 
 
@@ -51,11 +46,8 @@ def compare(a: str, a_key: str, b: str, b_key: str) -> None:
     """Per-pair Dice of row ``a_key`` of report ``a`` minus row ``b_key`` of report ``b`` (a phi, or a method
     name such as demons or affine), on the same pairs: mean difference, 95 % bootstrap interval, share of
     pairs where a is better. Both reports must come from the same split and slices."""
-    try:
+    with usage_errors(FileNotFoundError):
         result = paired_difference(per_pair_dice(a, a_key), per_pair_dice(b, b_key))
-    except (ValueError, FileNotFoundError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        sys.exit(2)
     low, high = result["ci95"]
     print(
         f"{a} [{a_key}] - {b} [{b_key}]: {result['mean_difference']:+.4f} Dice "

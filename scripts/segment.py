@@ -13,7 +13,7 @@ Exit status: 0 when every file was written, 1 when some failed (each named), 2 o
 import sys
 
 from bundle.checked_run import check_device
-from bundle.cli import fire_checked
+from bundle.cli import fire_checked, usage_errors
 from bundle.data.outputs import check_outputs
 from bundle.export import deployed_network, load_exported
 from bundle.pareto.choose import choose_phi
@@ -59,7 +59,7 @@ def main(
     channels_last, or "auto": the fastest of these for this network and size on this machine (timed once,
     cached like the latencies). An exported ``.ts`` network runs in fp32.
     """
-    try:
+    with usage_errors(FileNotFoundError):
         check_device(device)
         files = input_files(input)
         exported = ckpt is not None and ckpt.endswith(".ts")
@@ -83,9 +83,6 @@ def main(
             latency = LatencyHere(network, shape, device)
             chosen, row = choose_phi(phi, sweep, max_gflops, max_latency_ms, max_dice_drop, latency)
             deployed, precision = with_precision(deployed_network(network, chosen), precision, shape, device)
-    except (ValueError, FileNotFoundError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        sys.exit(2)
     if row is not None:
         print(f"phi {chosen:g}: {row['gflops']:.3f} GFLOPs, Dice {row['mean_dice']:.4f} on the sweep's data")
         if "latency_hardware" in row:

@@ -10,7 +10,7 @@ Examples:
 import sys
 
 from bundle.checked_run import run_checked
-from bundle.cli import fire_checked
+from bundle.cli import fire_checked, usage_errors
 from bundle.data.datasets import get_shipped
 
 
@@ -34,11 +34,8 @@ def main(
     Values are checked before they reach the config parser (see bundle/checked_run.py); exit status 0 done,
     1 a bad input met while running, 2 a refused value.
     """
-    try:
+    with usage_errors():
         entry = get_shipped(dataset)
-    except ValueError as error:
-        print(f"error: {error}", file=sys.stderr)
-        sys.exit(2)
     status = run_checked(
         "sweeping",
         ["train.json", *entry.overlays, "sweep.json"],

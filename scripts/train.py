@@ -11,7 +11,7 @@ Exit status: 0 done, 1 a bad input met while running (named), 2 a refused value.
 import sys
 
 from bundle.checked_run import as_flag, run_checked
-from bundle.cli import fire_checked
+from bundle.cli import fire_checked, usage_errors
 from bundle.data.datasets import get_shipped
 
 
@@ -45,12 +45,9 @@ def main(
     ``hypernet_correlation``: of the SSHN hypernetwork's phi and 1 - phi columns at initialization, 0 (the
     paper's independent columns) to 1 (tied: the phi-blind ablation); see docs/design.md.
     """
-    try:
+    with usage_errors():
         entry = get_shipped(dataset)
         cpu, multi_gpu = as_flag("cpu", cpu), as_flag("multi_gpu", multi_gpu)
-    except ValueError as error:
-        print(f"error: {error}", file=sys.stderr)
-        sys.exit(2)
     configs = ["train.json", *entry.overlays, *(["cpu.json"] if cpu else [])]
     configs += ["multi_gpu_train.json"] if multi_gpu else []
     overrides: dict[str, object] = {"dataset_dir": dataset_dir, "ckpt_dir": ckpt_dir}
