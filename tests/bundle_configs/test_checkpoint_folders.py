@@ -1,4 +1,4 @@
-"""Training never writes into models/ (the shipped weights) by default; inference reads the variant's own."""
+"""Training never writes into models/ (the shipped weights) by default; inference reads the dataset's or task's own."""
 
 import pytest
 from monai.bundle import ConfigParser
@@ -40,5 +40,5 @@ def test_training_writes_its_model_outside_models(files, folder):
         ),
     ],
 )
-def test_inference_reads_the_variants_shipped_weights(files, folder):
+def test_inference_reads_its_own_shipped_weights(files, folder):
     assert _parsed(files, "ckpt_dir") == str(ROOT / folder)

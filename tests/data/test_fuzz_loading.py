@@ -25,7 +25,7 @@ NIFTI_DTYPES = [np.uint8, np.int16, np.int32, np.float32, np.float64]
 
 @st.composite
 def files(draw: st.DrawFn) -> tuple[str, np.ndarray, float | None]:
-    """(format, array, fraction of the file kept or None), biased towards the shapes a variant expects."""
+    """(format, array, fraction of the file kept or None), biased towards the shapes a dataset expects."""
     kind = draw(st.sampled_from(["nifti", "png"]))
     if kind == "png":
         shape = [draw(st.integers(1, 12)), draw(st.integers(1, 12)), *draw(st.sampled_from([[], [3], [3], [4]]))]
@@ -58,8 +58,8 @@ def _write(kind: str, array: np.ndarray, cut: float | None, folder: Path) -> Pat
 
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(files(), st.sampled_from([("hippocampus", 3, 1), ("wbc", 2, 3)]))
-def test_screening_keeps_a_usable_file_or_names_it(file, variant):
-    dataset, spatial_dims, channels = variant
+def test_screening_keeps_a_usable_file_or_names_it(file, expected):
+    dataset, spatial_dims, channels = expected
     with tempfile.TemporaryDirectory() as folder:
         path = _write(*file, Path(folder))
         good, failures = screen([{"image": str(path)}], dataset, spatial_dims, in_channels=channels)

@@ -12,12 +12,12 @@ from tests.registration.conftest import ROOT
 TINY = {"features": 4, "levels": 3, "hidden": [4, 8], "train_slices": [-2, 0, 2], "eval_slices": [0], "device": "cpu"}
 
 
-def train(method: str, grid, out, variant: tuple[str, ...] = (), similarity: str = "mse") -> dict:
-    """Train 1 epoch with the tiny settings (``variant``: extra config files); returns the settings later
+def train(method: str, grid, out, extra: tuple[str, ...] = (), similarity: str = "mse") -> dict:
+    """Train 1 epoch with the tiny settings (``extra``: more config files); returns the settings later
     runs need to find the model."""
     common = {"bundle_root": str(ROOT), "grid_dir": str(grid), "ckpt_dir": str(out / "models"), "method": method}
-    common |= TINY | ({"train_slices": None, "eval_slices": None} if variant else {})
-    files = ["train.json", "registration.json", *variant]
+    common |= TINY | ({"train_slices": None, "eval_slices": None} if extra else {})
+    files = ["train.json", "registration.json", *extra]
     workflow = run_workflow(files, "train", **common, output_dir=str(out / "runs"), epochs=1, similarity=similarity)
     assert workflow.parser.get_parsed_content("train#trainer").state.epoch == 1
     assert workflow.parser.get_parsed_content("loss").similarity == similarity
@@ -26,8 +26,8 @@ def train(method: str, grid, out, variant: tuple[str, ...] = (), similarity: str
     return common
 
 
-def evaluate(common: dict, out, variant: tuple[str, ...] = (), cascades: int = 1) -> list[dict]:
-    files = ["train.json", "registration.json", *variant, "registration_evaluate.json"]
+def evaluate(common: dict, out, extra: tuple[str, ...] = (), cascades: int = 1) -> list[dict]:
+    files = ["train.json", "registration.json", *extra, "registration_evaluate.json"]
     run_workflow(files, None, **common, eval_dir=str(out / "eval"), cascades=cascades)
     rows = json.loads((out / "eval" / "registration.json").read_text())["rows"]
     assert [row["phi"] for row in rows] == [None, 0.0, 0.1, 0.25, 0.5]  # the affine floor first
@@ -38,8 +38,8 @@ def evaluate(common: dict, out, variant: tuple[str, ...] = (), cascades: int = 1
 
 
 def test_fixed_trains_with_lncc_and_evaluates_in_3d(tiny_grid, tmp_path):
-    variant = ("registration_3d.json",)
-    rows = evaluate(train("fixed", tiny_grid, tmp_path, variant, similarity="lncc"), tmp_path, variant)
+    extra = ("registration_3d.json",)
+    rows = evaluate(train("fixed", tiny_grid, tmp_path, extra, similarity="lncc"), tmp_path, extra)
     assert all(row["method"] == "fixed" for row in rows[1:])
 
 
