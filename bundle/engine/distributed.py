@@ -1,7 +1,7 @@
 """One process of a run started by ``torchrun`` (configs/multi_gpu_train.json, multi_gpu_sweep.json).
 
 Each function joins the process group first when this process has not, so a config may reach them in any
-order; NCCL on GPUs, gloo on the CPU.
+order; NCCL for tensors on GPUs, gloo for those on the CPU.
 """
 
 import logging
@@ -13,7 +13,9 @@ import torch.distributed as dist
 
 def _joined() -> None:
     if not dist.is_initialized():
-        dist.init_process_group(backend="nccl" if torch.cuda.is_available() else "gloo")
+        # Both backends where CUDA exists: tensors on the GPU go through NCCL, those on the CPU through gloo, so
+        # a run told --device cpu on a GPU machine still communicates (NCCL alone refuses CPU tensors).
+        dist.init_process_group(backend="cpu:gloo,cuda:nccl" if torch.cuda.is_available() else "gloo")
 
 
 def join() -> torch.device:
