@@ -54,7 +54,8 @@ class FastNetwork(nn.Module):
             module = cast(nn.Module, torch.compile(module, mode="reduce-overhead" if cuda else None))
         self.network = module
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
+    def forward(self, x: torch.Tensor, phi: float | None = None) -> torch.Tensor:
+        """Logits of ``x``; ``phi`` None runs the network at its own (deployed) phi, as ``RegistrationNet`` asks."""
         if "compiled" in self.parts and isinstance(x, MetaTensor):
             # MONAI's MetaTensor (what its transforms return) breaks the graph at every operation
             # (its __torch_function__), so torch.compile would silently run most of the network eagerly.
@@ -65,7 +66,7 @@ class FastNetwork(nn.Module):
             torch.autocast(x.device.type, dtype=torch.bfloat16) if "bf16" in self.parts else contextlib.nullcontext()
         )
         with autocast:
-            return self.network(x).float()
+            return (self.network(x) if phi is None else self.network(x, phi)).float()
 
 
 def _forward(network: nn.Module, x: torch.Tensor) -> Callable[[int], object]:

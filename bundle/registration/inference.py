@@ -13,7 +13,9 @@ from bundle.checked_run import checked_overrides
 from bundle.data.validation import CheckedLoadImaged, check_image
 from bundle.export import load_weights
 from bundle.io import replace_atomically
+from bundle.nets.unet import PhiUNet
 from bundle.paths import CONFIGS
+from bundle.perf.precision import with_precision
 from bundle.registration.mindboggle import scale_intensity
 from bundle.registration.network import RegistrationNet
 from bundle.registration.warp import warp
@@ -40,14 +42,17 @@ def register_files(
     output_dir: str | Path,
     phi: float | None = None,
     device: str = "cpu",
-) -> dict[str, Path]:
+    precision: str = "fp32",
+) -> tuple[dict[str, Path], str]:
     """Register ``moving`` onto ``fixed`` (NIfTI files on the same voxel grid, e.g. both affinely aligned
     to MNI152 as in training); write ``<moving>_warped.nii.gz`` and ``<moving>_ddf.nii.gz``.
 
     The network sees both images scaled as in training (``scale_intensity``); the moving image is
     warped at its original intensities. The displacement is written as (*spatial, ndim) in voxels
     of the fixed image's grid, component i along array axis i; both files carry the fixed image's
-    affine, so they overlay it in any viewer. Returns the two paths.
+    affine, so they overlay it in any viewer. ``precision``: how the deployed U-Net runs (one of
+    ``bundle.perf.precision.PRECISIONS``; "auto" the fastest on this machine for this image size); the
+    integration and the warp stay in fp32. Returns the two paths and the precision the U-Net ran at.
     """
     # MONAI's reader keeps the file's array order and affine (no reorientation), which is what
     # lets the outputs reuse the fixed image's affine unchanged. A missing, unreadable, NaN, all-zero
@@ -66,6 +71,11 @@ def register_files(
     scaled = [torch.from_numpy(scale_intensity(image.numpy())) for image in (moving_image, fixed_image)]
     x = torch.cat(scaled)[None].to(device)
     network = (network if phi is None else network.materialize(phi)).to(device).eval()
+    chosen = "fp32"
+    if isinstance(network.unet, PhiUNet):  # deployed: a plain U-Net, which runs at any precision
+        network.unet, chosen = with_precision(network.unet, precision, tuple(x.shape), device)
+    elif precision != "fp32":
+        raise ValueError(f"--precision {precision} runs a network deployed at one phi: give phi")
     with torch.no_grad():
         ddf = network.displacement(x)
         warped = warp(moving_image.as_tensor()[None].float().to(device), ddf)
@@ -78,4 +88,4 @@ def register_files(
     for name, array in arrays.items():  # through a temporary name: a killed run leaves no half-written file
         image = nib.Nifti1Image(array, affine)
         replace_atomically(paths[name], functools.partial(nib.save, image))
-    return paths
+    return paths, chosen

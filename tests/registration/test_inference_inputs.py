@@ -45,7 +45,8 @@ def test_a_bad_fixed_image_is_one_error_naming_it(case, tmp_path):
 
 def test_good_files_write_both_outputs_and_no_temporary(tmp_path):
     moving, fixed = _write(tmp_path / "m.nii.gz", GOOD), _write(tmp_path / "f.nii.gz", GOOD[::-1].copy())
-    paths = register_files(_network(), moving, fixed, tmp_path / "out", phi=0.25)
+    paths, precision = register_files(_network(), moving, fixed, tmp_path / "out", phi=0.25)
+    assert precision == "fp32"
     assert nib.load(paths["warped"]).shape == (12, 10) and nib.load(paths["ddf"]).shape == (12, 10, 2)
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["m_ddf.nii.gz", "m_warped.nii.gz"]
 
