@@ -1,8 +1,8 @@
-"""MONAI's own bundle checks, as model-zoo's CI runs them: the metadata against model-zoo's schema, and the
-workflow properties of the infer and train configs.
+"""MONAI's own bundle checks, as model-zoo's CI runs them, on the three bundles of this repository (3D hippocampus
+segmentation, the WBC variant, registration): the metadata against model-zoo's schema, the network's input and output
+against the metadata, and the workflow properties of the infer and train configs.
 
-The property checks initialize a ``ConfigWorkflow`` and ask MONAI which required properties (``InferProperties``,
-``TrainProperties``, ``MetaProperties``) it lacks; nothing is run, so each takes seconds.
+Nothing is trained or run: each check builds the configs' objects and takes seconds.
 """
 
 import functools
@@ -11,25 +11,42 @@ import operator
 from pathlib import Path
 
 import pytest
-from monai.bundle import ConfigWorkflow, verify_metadata
+from monai.bundle import ConfigParser, ConfigWorkflow, verify_metadata, verify_net_in_out
 
 from tests.bundle_configs.conftest import CONFIGS, ROOT
 
 REAL_DATA = ROOT.parent / "shared" / "data"
 # verify_metadata downloads the schema that metadata.json's "schema" URL names, unless its filepath already holds
 # a file. That URL cannot be fetched offline, so the tests give it a local stand-in written from MONAI's bundle
-# specification (its $comment says what it holds); with internet, an empty --filepath checks against model-zoo's own.
+# specification (its $comment says what it holds).
 SCHEMA = Path(__file__).with_name("meta_schema_20220324_local.json")
 # MONAI warns that a schema file given without a hash is not verified: this one is in the repository, not downloaded.
 LOCAL_SCHEMA = pytest.mark.filterwarnings("ignore:No hash value provided:UserWarning")
-DATASET_FILES = {"hippocampus": ["inference.json"], "wbc": ["inference.json", "wbc.json"]}
+# Each bundle's metadata (MONAI merges a list of meta files in order, as it does config files) and the configs
+# that define its network_def.
+META_FILES = {
+    "hippocampus": ["metadata.json"],
+    "wbc": ["metadata.json", "metadata_wbc.json"],
+    "registration": ["metadata.json", "metadata_registration.json"],
+}
+CONFIG_FILES = {
+    "hippocampus": ["inference.json"],
+    "wbc": ["inference.json", "wbc.json"],
+    "registration": ["train.json", "registration.json"],
+}
 
 
-def missing_properties(files: list[str], workflow_type: str, **override) -> list[str]:
-    """The required properties MONAI finds missing in the configs ``files`` (names in configs/), after initializing."""
+def paths(names: list[str]) -> list[str]:
+    """The paths of the files ``names`` in configs/."""
+    return [str(CONFIGS / name) for name in names]
+
+
+def missing_properties(dataset: str, files: list[str], workflow_type: str, **override) -> list[str]:
+    """The required properties MONAI finds missing in the configs ``files`` (names in configs/) with the metadata
+    of ``dataset``, after initializing."""
     workflow = ConfigWorkflow(
-        config_file=[str(CONFIGS / name) for name in files],
-        meta_file=str(CONFIGS / "metadata.json"),
+        config_file=paths(files),
+        meta_file=paths(META_FILES[dataset]),
         logging_file=str(CONFIGS / "logging.conf"),
         workflow_type=workflow_type,
         bundle_root=str(ROOT),
@@ -40,33 +57,12 @@ def missing_properties(files: list[str], workflow_type: str, **override) -> list
     return workflow.check_properties() or []
 
 
-@pytest.mark.parametrize("dataset", ["hippocampus", "wbc"])
-def test_the_infer_workflow_has_every_property_monai_requires(dataset, tiny_data, tmp_path):
-    # The shipped weights load at initialization, and the dataset is built by the check: dataset_dir must hold
-    # images (the default data/<dataset> is absent from a fresh clone), so a tiny generated folder stands in.
-    missing = missing_properties(
-        DATASET_FILES[dataset], "infer", dataset_dir=str(tiny_data[dataset]), output_dir=str(tmp_path)
-    )
-    assert not missing, f"configs/inference.json lacks MONAI's infer properties {missing}"
-
-
-def test_the_train_workflow_on_the_real_hippocampus_data_has_every_property_monai_requires(tmp_path):
-    data = REAL_DATA / "hippocampus"
-    if not any((data / "imagesTr").glob("*.nii.gz")):
-        pytest.skip(f"no MSD hippocampus volumes under {data}")
-    # Caching every volume would take longer than the check itself; the datasets are built either way.
-    no_cache = {"train#dataset#cache_rate": 0.0, "validate#dataset#cache_rate": 0.0}
-    missing = missing_properties(
-        ["train.json"], "train", dataset_dir=str(data), output_dir=str(tmp_path), num_workers=0, **no_cache
-    )
-    assert not missing, f"configs/train.json lacks MONAI's train properties {missing}"
-
-
 @LOCAL_SCHEMA
-def test_the_metadata_validates_against_the_model_zoo_schema():
-    verify_metadata(meta_file=str(CONFIGS / "metadata.json"), filepath=str(SCHEMA))
-    metadata = json.loads((CONFIGS / "metadata.json").read_text())
-    assert isinstance(metadata["eval_metrics"]["mean_dice"], float)  # model-zoo tabulates it as a number
+@pytest.mark.parametrize("dataset", list(META_FILES))
+def test_the_metadata_validates_against_the_model_zoo_schema(dataset):
+    verify_metadata(meta_file=paths(META_FILES[dataset]), filepath=str(SCHEMA))
+    metrics = ConfigParser.load_config_files(paths(META_FILES[dataset]))["eval_metrics"]
+    assert all(isinstance(value, float) for value in metrics.values())  # model-zoo tabulates them as numbers
 
 
 # Each key the schema demands, taken out of its dict (the dict's path in metadata.json, then the key).
@@ -86,3 +82,36 @@ def test_the_local_schema_refuses_metadata_without_a_key_model_zoo_demands(path,
     (tmp_path / "metadata.json").write_text(json.dumps(metadata))
     with pytest.raises(ValueError, match=f"'{key}' is a required property"):
         verify_metadata(meta_file=str(tmp_path / "metadata.json"), filepath=str(SCHEMA))
+
+
+# The metadata allows any spatial size ("*"): 1 voxel per axis is MONAI's default, 13 an odd size.
+@pytest.mark.parametrize("size", [1, 13])
+@pytest.mark.parametrize("dataset", list(META_FILES))
+def test_the_network_takes_and_gives_what_the_metadata_says(dataset, size):
+    verify_net_in_out(
+        net_id="network_def",
+        meta_file=paths(META_FILES[dataset]),
+        config_file=paths(CONFIG_FILES[dataset]),
+        device="cpu",
+        any=size,
+    )
+
+
+@pytest.mark.parametrize("dataset", ["hippocampus", "wbc"])
+def test_the_infer_workflow_has_every_property_monai_requires(dataset, tiny_data, tmp_path):
+    # The shipped weights load at initialization, and the dataset is built by the check: dataset_dir must hold
+    # images (the default data/<dataset> is absent from a fresh clone), so a tiny generated folder stands in.
+    settings = {"dataset_dir": str(tiny_data[dataset]), "output_dir": str(tmp_path)}
+    missing = missing_properties(dataset, CONFIG_FILES[dataset], "infer", **settings)
+    assert not missing, f"configs/inference.json lacks MONAI's infer properties {missing}"
+
+
+def test_the_train_workflow_on_the_real_hippocampus_data_has_every_property_monai_requires(tmp_path):
+    data = REAL_DATA / "hippocampus"
+    if not any((data / "imagesTr").glob("*.nii.gz")):
+        pytest.skip(f"no MSD hippocampus volumes under {data}")
+    # Caching every volume would take longer than the check itself; the datasets are built either way.
+    settings = {"dataset_dir": str(data), "output_dir": str(tmp_path), "num_workers": 0}
+    settings |= {"train#dataset#cache_rate": 0.0, "validate#dataset#cache_rate": 0.0}
+    missing = missing_properties("hippocampus", ["train.json"], "train", **settings)
+    assert not missing, f"configs/train.json lacks MONAI's train properties {missing}"
