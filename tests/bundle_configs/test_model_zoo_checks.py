@@ -19,7 +19,7 @@ REAL_DATA = ROOT.parent / "shared" / "data"
 # verify_metadata downloads the schema that metadata.json's "schema" URL names, unless its filepath already holds
 # a file. That URL cannot be fetched offline, so the tests give it a local stand-in written from MONAI's bundle
 # specification (its $comment says what it holds).
-SCHEMA = Path(__file__).with_name("meta_schema_20220324_local.json")
+SCHEMA = Path(__file__).with_name("meta_schema_20240725_local.json")
 # MONAI warns that a schema file given without a hash is not verified: this one is in the repository, not downloaded.
 LOCAL_SCHEMA = pytest.mark.filterwarnings("ignore:No hash value provided:UserWarning")
 # Each bundle's metadata (MONAI merges a list of meta files in order, as it does config files) and the configs
@@ -66,12 +66,13 @@ def test_the_metadata_validates_against_the_model_zoo_schema(dataset):
 
 
 # Each key the schema demands, taken out of its dict (the dict's path in metadata.json, then the key).
-# optional_packages_version: the 2024 schema names it required_packages_version, a name the 2022 schema does not know.
+# required_packages_version: the 2024 schema's name (the 2022 schema's optional_packages_version, which MONAI 1.6
+# renames on reading, with a warning).
 @LOCAL_SCHEMA
 @pytest.mark.parametrize(
     ("path", "key"),
     [
-        ((), "optional_packages_version"),
+        ((), "required_packages_version"),
         (("network_data_format", "inputs"), "image"),
         (("network_data_format", "outputs", "pred"), "value_range"),
     ],
