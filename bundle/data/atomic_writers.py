@@ -5,7 +5,10 @@ writing leaves a truncated file that looks like a result. ``SaveImaged(writer=..
 """
 
 import os
+from collections.abc import Sequence
 
+import numpy as np
+from monai.config import DtypeLike, NdarrayOrTensor
 from monai.data import ImageWriter, NibabelWriter, PILWriter
 
 from bundle.io import replace_atomically
@@ -20,7 +23,33 @@ class _AtomicWrite(ImageWriter):
 
 
 class AtomicNibabelWriter(_AtomicWrite, NibabelWriter):
-    """``NibabelWriter`` (NIfTI) through a temporary name."""
+    """``NibabelWriter`` (NIfTI) through a temporary name; a label map that needs no resampling keeps its array
+    and 4 x 4 affine as they are."""
+
+    @classmethod
+    def resample_if_needed(
+        cls,
+        data_array: NdarrayOrTensor,
+        affine: NdarrayOrTensor | None = None,
+        target_affine: NdarrayOrTensor | None = None,
+        output_spatial_shape: Sequence[int] | int | None = None,
+        mode: str = "bilinear",
+        padding_mode: str = "border",
+        align_corners: bool = False,
+        dtype: DtypeLike = np.float64,
+    ) -> tuple[NdarrayOrTensor, NdarrayOrTensor | None]:
+        """``data_array`` and ``affine`` unchanged where there is no target (``SaveImaged(resample=False)``, as
+        every label map of the bundle is written); MONAI's resampling otherwise.
+
+        Why: MONAI runs even that case through a resampler, which for a 2D array reduces the affine to its
+        in-plane 3 x 3 part and needs it invertible. A neurite-oasis coronal slice's is not (its array's third
+        axis is the world's y): writing its label map failed. Without a target the resampler changes nothing.
+        """
+        if target_affine is None and output_spatial_shape is None:
+            return data_array, affine
+        return super().resample_if_needed(
+            data_array, affine, target_affine, output_spatial_shape, mode, padding_mode, align_corners, dtype
+        )
 
 
 class AtomicPILWriter(_AtomicWrite, PILWriter):

@@ -1,4 +1,4 @@
-"""Lists of {"image", "label"} files for the two dataset layouts, and the paper's seeded split."""
+"""Lists of {"image", "label"} files for each dataset layout (WBC, MSD, neurite-oasis), and the paper's seeded split."""
 
 import random
 from collections.abc import Callable
@@ -9,21 +9,22 @@ SPLITS = ("train", "validation", "test", "all")
 FRACTIONS = (0.64, 0.16, 0.20)
 
 
-def _pairs(root: Path, images: str, label_of: Callable[[Path], Path], layout: str) -> list[dict[str, str]]:
-    """{"image", "label"} for every file matching ``images`` under ``root`` (sorted), its label at ``label_of``.
+def _pairs(root: Path, pattern: str, pair_of: Callable[[Path], tuple[Path, Path]], layout: str) -> list[dict[str, str]]:
+    """{"image", "label"} = ``pair_of(entry)`` for every entry matching ``pattern`` under ``root`` (sorted).
 
     ``layout`` describes the expected files for the error messages. macOS resource files
-    (``._X``), which some copies of the public archives carry, are skipped. An image whose label is
+    (``._X``), which some copies of the public archives carry, are skipped. An image or label that is
     missing stays in the list, so that the seeded split does not shift: screening the list
     (``bundle.data.screening``) names the missing file and drops the pair.
     """
     if not root.is_dir():
         raise FileNotFoundError(f"dataset folder {root} does not exist (expected {layout})")
     items = []
-    for image in sorted(root.glob(images)):
-        if image.name.startswith("._"):
+    for entry in sorted(root.glob(pattern)):
+        if entry.name.startswith("._"):
             continue
-        items.append({"image": str(image), "label": str(label_of(image))})
+        image, label = pair_of(entry)
+        items.append({"image": str(image), "label": str(label)})
     if not items:
         raise FileNotFoundError(f"no images in {root}: expected {layout}")
     return items
@@ -34,7 +35,7 @@ def wbc_datalist(root: str | Path) -> list[dict[str, str]]:
     return _pairs(
         Path(root),
         "dataset*/images/*.bmp",
-        lambda image: image.parent.parent / "masks" / f"{image.stem}.png",
+        lambda image: (image, image.parent.parent / "masks" / f"{image.stem}.png"),
         "dataset*/images/*.bmp with dataset*/masks/*.png",
     )
 
@@ -45,8 +46,27 @@ def msd_datalist(root: str | Path) -> list[dict[str, str]]:
     return _pairs(
         root,
         "imagesTr/*.nii.gz",
-        lambda image: root / "labelsTr" / image.name,
+        lambda image: (image, root / "labelsTr" / image.name),
         "imagesTr/*.nii.gz with labelsTr/*.nii.gz",
+    )
+
+
+# The subject folders of the neurite-oasis release (Hoopes & Dalca's OASIS-1 collection).
+NEURITE_OASIS_SUBJECTS = "OASIS_OAS1_*_MR1"
+
+
+def neurite_oasis_datalist(root: str | Path, image: str, label: str) -> list[dict[str, str]]:
+    """neurite-oasis pairs: ``OASIS_OAS1_NNNN_MR1/<image>.nii.gz`` with ``<label>.nii.gz`` beside it, by subject.
+
+    ``image`` and ``label`` are file names without ``.nii.gz`` (``slice_norm`` and ``slice_seg24`` for the 2D
+    coronal slices, ``aligned_norm`` and ``aligned_seg35`` for the aligned volumes). Every subject folder is
+    listed, also one that lacks a file, so that screening names the file.
+    """
+    return _pairs(
+        Path(root),
+        NEURITE_OASIS_SUBJECTS,
+        lambda subject: (subject / f"{image}.nii.gz", subject / f"{label}.nii.gz"),
+        f"{NEURITE_OASIS_SUBJECTS}/{image}.nii.gz with {label}.nii.gz",
     )
 
 
@@ -54,7 +74,9 @@ def split_datalist(items: list[dict], split: str, seed: int = 0) -> list[dict]:
     """The ``split`` part of ``items`` after a shuffle seeded by ``seed`` (64/16/20 %), or "all" of them.
 
     "all" serves an external test set: every image of a folder. The same seed always gives the
-    same three disjoint parts, whatever the order ``items`` came in.
+    same three disjoint parts, whatever the order ``items`` came in. Two or three items, too few for
+    16 % to round to one, still give one validation item (taken from the test part): a run needs
+    something to validate on. From four items up the proportions alone decide.
     """
     if split not in SPLITS:
         raise ValueError(f"split must be one of {SPLITS}, got {split!r}")
@@ -64,6 +86,8 @@ def split_datalist(items: list[dict], split: str, seed: int = 0) -> list[dict]:
     random.Random(seed).shuffle(shuffled)
     n_train = round(FRACTIONS[0] * len(shuffled))
     n_val = round(FRACTIONS[1] * len(shuffled))
+    if n_val == 0 and n_train < len(shuffled):
+        n_val = 1
     bounds = {"train": (0, n_train), "validation": (n_train, n_train + n_val), "test": (n_train + n_val, None)}
     start, stop = bounds[split]
     return shuffled[start:stop]

@@ -2,14 +2,16 @@
 
 Adding a dataset (docs/design.md, "Adding a dataset"): a datalist function for its file layout in
 ``bundle/data/datalist.py`` (or an existing one), a config overlay ``configs/<name>.json`` (dataset_name,
-spatial_dims, in_channels, labels, spatial_size, features, models_dir), and one entry below.
+spatial_dims, in_channels, labels, num_classes where not 3, spatial_size, features, models_dir), and one entry
+below.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
-from bundle.data.datalist import msd_datalist, split_datalist, wbc_datalist
+from bundle.data.datalist import msd_datalist, neurite_oasis_datalist, split_datalist, wbc_datalist
 from bundle.paths import MODELS
 
 
@@ -20,7 +22,8 @@ class SegmentationDataset:
     Args:
         name: the config's ``dataset_name`` and the scripts' ``--dataset``.
         family: the transform chain (``bundle.data.transforms``): "wbc" (2D RGB BMP/PNG images, masks of
-            0 / 128 / 255, label maps written as PNG) or "msd" (NIfTI volumes resampled to 1 mm).
+            0 / 128 / 255, label maps written as PNG), "msd" (NIfTI volumes resampled to 1 mm) or "oasis"
+            (neurite-oasis NIfTI: aligned, 1 mm, intensities in [0, 1]; 2D slices stored with a third axis of 1).
         datalist: root folder -> [{"image", "label"}] in the dataset's published layout.
         overlays: config files layered on ``train.json`` / ``inference.json`` (names in ``configs/``).
         shipped_weights: the trained model under ``models/``, or None where none ships.
@@ -46,6 +49,20 @@ DATASETS = {
         SegmentationDataset("wbc", "wbc", wbc_datalist, ("wbc.json",), MODELS / "wbc" / "model.pt"),
         # Any other Medical Segmentation Decathlon task in its layout, with the hippocampus configs' settings.
         SegmentationDataset("msd", "msd", msd_datalist),
+        # neurite-oasis (OASIS-1 as Hoopes & Dalca distribute it): the paper's 2D task, 24 structures of the
+        # mid-coronal slice; and the whole aligned volumes with 35 structures.
+        SegmentationDataset(
+            "oasis2d",
+            "oasis",
+            partial(neurite_oasis_datalist, image="slice_norm", label="slice_seg24"),
+            ("oasis2d.json",),
+        ),
+        SegmentationDataset(
+            "oasis3d",
+            "oasis",
+            partial(neurite_oasis_datalist, image="aligned_norm", label="aligned_seg35"),
+            ("oasis3d.json",),
+        ),
     )
 }
 # The datasets with shipped weights: the scripts' --dataset choices.

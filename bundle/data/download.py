@@ -15,12 +15,17 @@ the 100 dataset-2 images, so exactly those 320 image/mask pairs (plus LICENSE an
 MSD tasks (Medical Segmentation Decathlon, CC BY-SA 4.0) are fetched as one tar, the way MONAI's
 ``DecathlonDataset`` does, with the md5 from MONAI's own table, and end up as ``root/imagesTr``,
 ``root/labelsTr`` (plus whatever else the archive holds beside them, e.g. ``dataset.json``, ``imagesTs``).
+
+The OASIS datasets are fetched as the neurite-oasis tar that holds them (``bundle.data.neurite_oasis``), extracted
+the same way, and every subject is checked before anything lands in ``root``: ``root/OASIS_OAS1_NNNN_MR1/...``
+plus the archive's label tables. The publisher gives no checksum: the user's md5 is required.
 """
 
 from __future__ import annotations
 
 import csv
 import hashlib
+import logging
 import os
 import re
 import shutil
@@ -35,8 +40,12 @@ from monai.apps.datasets import DecathlonDataset
 from monai.apps.utils import HashCheckError, download_and_extract, extractall
 from tqdm import tqdm
 
+from bundle.data.datalist import NEURITE_OASIS_SUBJECTS
 from bundle.data.datasets import get_dataset
+from bundle.data.neurite_oasis import RELEASES, check_subjects, get_release
 from bundle.data.validation import InputError, exit_on_bad_input
+
+logger = logging.getLogger(__name__)
 
 WBC_COMMIT = "56e0b0aac0f6111b05c5699e2d8e97911a9611fe"
 WBC_SOURCE = f"https://raw.githubusercontent.com/zxaoyou/segmentation_WBC/{WBC_COMMIT}"
@@ -92,11 +101,77 @@ def fetch_msd(
     root.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{root.name}.", suffix=".partial", dir=root.parent))
     try:
-        _extract_msd_archive(url, md5, staging)
+        _extract_archive(url, md5, staging, "MSD")
         _install_msd_task(staging / task, root, url)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return root
+
+
+def fetch_neurite_oasis(
+    root: str | os.PathLike, dataset: str, url: str | None = None, md5: str | int | None = None
+) -> Path:
+    """Download and extract the neurite-oasis tar of ``dataset`` so that ``root/OASIS_OAS1_NNNN_MR1/`` hold its files.
+
+    The tar (``bundle.data.neurite_oasis.RELEASES``: the 2D one for "oasis2d", the full one for "oasis3d") is
+    checked against ``md5``, extracted into a temporary folder beside ``root``, and every subject is checked
+    (:func:`~bundle.data.neurite_oasis.check_subjects`): each problem is logged as one line naming the file, and
+    any problem refuses the archive, leaving ``root`` as it was. Entries of ``root`` named like the archive's
+    are replaced.
+
+    Args:
+        root: folder that receives the subject folders (created if missing).
+        dataset: "oasis2d" or "oasis3d".
+        url: a mirror of the tar, as an http(s) URL or a local path; None uses the publisher's URL.
+        md5: hex md5 of the tar, required (the publisher gives none): the md5 of a copy you trust.
+
+    Returns:
+        ``root``.
+    """
+    root = Path(root)
+    url, md5 = _neurite_oasis_source(dataset, url, md5)
+    root.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{root.name}.", suffix=".partial", dir=root.parent))
+    try:
+        extracted = staging / "archive"
+        extracted.mkdir()
+        _extract_archive(url, md5, extracted, "neurite-oasis")
+        _check_neurite_oasis(extracted, dataset, url)
+        _move_into(extracted, root)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return root
+
+
+def _check_neurite_oasis(extracted: Path, dataset: str, url: str) -> None:
+    """Refuses the archive ``url``, extracted into ``extracted``, unless every subject of ``dataset`` in it passes
+    :func:`~bundle.data.neurite_oasis.check_subjects`; each problem is logged as one line, naming the file by
+    its place in the archive (the extracted copy is deleted)."""
+    try:
+        count, problems = check_subjects(extracted, dataset)
+    except FileNotFoundError as error:  # no subject folder at all: not a neurite-oasis tar
+        found = sorted(path.name for path in extracted.iterdir())[:5]
+        raise ValueError(
+            f"refusing neurite-oasis archive {url}: it should hold {NEURITE_OASIS_SUBJECTS}/ folders at its top "
+            f"level, which holds {found}"
+        ) from error
+    problems = [problem.replace(f"{extracted}{os.sep}", "") for problem in problems]
+    for problem in problems:
+        logger.warning("neurite-oasis archive %s: %s", url, problem)
+    if problems:
+        raise ValueError(
+            f"refusing neurite-oasis archive {url}: {len(problems)} of its {count} subjects fail the checks "
+            f"(each logged above), the first: {problems[0]}"
+        )
+
+
+def _holds_files(name: str, root: Path) -> bool:
+    """Whether ``root`` holds at least one image of the registered dataset ``name`` in its layout."""
+    try:
+        items = get_dataset(name).datalist(root)
+    except FileNotFoundError:  # no dataset folder, or nothing in its layout
+        return False
+    return any(Path(item["image"]).is_file() for item in items)
 
 
 def ensure_dataset(
@@ -105,12 +180,13 @@ def ensure_dataset(
     """Return ``root`` as is when it already holds dataset ``name`` in the bundle layout, else fetch it there.
 
     Args:
-        name: "wbc" or "hippocampus" (MSD Task04), fetched where absent; any other registered dataset
-            (``bundle.data.datasets``) must already be in ``root``.
+        name: "wbc", "hippocampus" (MSD Task04), "oasis2d" or "oasis3d", fetched where absent; any other
+            registered dataset (``bundle.data.datasets``) must already be in ``root``.
         root: the dataset's folder.
         mirror: for "wbc" a mirror of the bundle layout (see ``fetch_wbc``); for "hippocampus" a URL or path of
-            the Task04 tar (see ``fetch_msd``).
-        mirror_md5: md5 of the hippocampus mirror's tar; required with a hippocampus ``mirror``.
+            the Task04 tar (see ``fetch_msd``); for the OASIS datasets one of the neurite-oasis tar (see
+            ``fetch_neurite_oasis``).
+        mirror_md5: md5 of the tar: required with a hippocampus ``mirror``, and for any OASIS download.
     """
     root = Path(root)
     if name == "wbc":
@@ -119,6 +195,8 @@ def ensure_dataset(
         if any((root / "imagesTr").glob("*.nii.gz")):
             return root
         return fetch_msd(root, "Task04_Hippocampus", url=mirror, md5=mirror_md5)
+    if name in RELEASES:
+        return root if _holds_files(name, root) else fetch_neurite_oasis(root, name, url=mirror, md5=mirror_md5)
     # A registered dataset without a download: its files must be there (the datalist's error names the layout).
     get_dataset(name).datalist(root)
     return root
@@ -133,11 +211,15 @@ def ensure_dataset_or_exit(
     try:
         return ensure_dataset(name, root, mirror, mirror_md5)
     except (OSError, ValueError) as error:  # HashCheckError is a ValueError
-        hint = " and --mirror_md5" if name == "hippocampus" else ""
+        if name in RELEASES:
+            ways_out = "pass --mirror_md5 (the md5 of the archive), with --mirror for a local copy or other URL of it"
+        else:
+            hint = " and --mirror_md5" if name == "hippocampus" else ""
+            ways_out = f"pass --mirror (a local copy or reachable URL of the source){hint}"
         raise InputError(
             root,
             f"dataset {name} is not here and could not be fetched: {error}. Either point --dataset_dir at a "
-            f"local copy, or pass --mirror (a local copy or reachable URL of the source){hint}",
+            f"local copy, or {ways_out}",
         ) from error
 
 
@@ -210,31 +292,49 @@ def _fetch_verified(source: str, target: Path, sha256: str) -> None:
 
 
 def _msd_source(task: str, url: str | None, md5: str | int | None) -> tuple[str, str]:
-    """The task's archive location and md5: MONAI's defaults, or a mirror's, checked for shape.
-
-    Command lines (fire, ``monai.bundle run``) read an all-digit md5 as a number: its 32 digits come back
-    with their leading zeros.
-    """
-    if isinstance(md5, int) and not isinstance(md5, bool) and 0 <= md5 < 10**32:
-        md5 = f"{md5:032d}"
+    """The task's archive location and md5: MONAI's defaults, or a mirror's, checked for shape."""
     if url is None:
         if task not in DecathlonDataset.resource:
             raise ValueError(f"unknown MSD task {task!r}; MONAI knows {sorted(DecathlonDataset.resource)}")
         return DecathlonDataset.resource[task], DecathlonDataset.md5[task]
     if md5 is None:
         raise ValueError(f"MSD mirror {url} needs its md5: a mirror's archive may differ from MONAI's")
+    return url, _checked_archive(url, md5, "MSD mirror", "MSD archive")
+
+
+def _neurite_oasis_source(dataset: str, url: str | None, md5: str | int | None) -> tuple[str, str]:
+    """The archive location of ``dataset`` (the publisher's, or a mirror's) and the user's md5, checked for shape."""
+    url = get_release(dataset).archive if url is None else url
+    if md5 is None:
+        raise ValueError(
+            f"neurite-oasis archive {url} needs its md5 (--mirror_md5): the publisher gives none, so the bundle "
+            "pins none; give the md5 of a copy you trust"
+        )
+    return url, _checked_archive(url, md5, "neurite-oasis archive", "neurite-oasis archive")
+
+
+def _checked_archive(url: str, md5: str | int, md5_of: str, archive: str) -> str:
+    """``md5`` as 32 lowercase hex digits, once it is that and ``url`` is an http(s) URL or an existing file.
+
+    ``md5_of`` and ``archive`` name the archive in the two messages ("MSD mirror", "MSD archive"). Command
+    lines (fire, ``monai.bundle run``) read an all-digit md5 as a number: its 32 digits come back with their
+    leading zeros.
+    """
+    if isinstance(md5, int) and not isinstance(md5, bool) and 0 <= md5 < 10**32:
+        md5 = f"{md5:032d}"
     if not re.fullmatch(r"[0-9a-fA-F]{32}", str(md5)):
-        raise ValueError(f"md5 for MSD mirror {url} should be 32 hex digits, got {md5!r}")
+        raise ValueError(f"md5 for {md5_of} {url} should be 32 hex digits, got {md5!r}")
     if not _is_url(url) and not Path(url).is_file():
-        raise FileNotFoundError(f"MSD archive {url} is neither an http(s) URL nor an existing file")
-    return url, str(md5).lower()
+        raise FileNotFoundError(f"{archive} {url} is neither an http(s) URL nor an existing file")
+    return str(md5).lower()
 
 
-def _extract_msd_archive(url: str, md5: str, staging: Path) -> None:
+def _extract_archive(url: str, md5: str, staging: Path, what: str) -> None:
     """Download (or read) the tar, check its md5 and extract it into the empty folder ``staging``.
 
     MONAI's tar extraction refuses links and members outside the folder, but only once it reaches them, so
-    earlier members may already be in ``staging``: the caller deletes it on any failure.
+    earlier members may already be in ``staging``: the caller deletes it on any failure. ``what`` names the
+    archive in messages ("MSD", "neurite-oasis").
     """
     try:
         if _is_url(url):
@@ -244,11 +344,13 @@ def _extract_msd_archive(url: str, md5: str, staging: Path) -> None:
             extractall(url, staging, hash_val=md5, hash_type="md5", file_type="tar", has_base=False)
     except HashCheckError as err:  # before ValueError: it is one
         actual = "" if _is_url(url) else f", found {_digest(Path(url), 'md5')}"
-        raise HashCheckError(f"MSD archive {url}: expected md5 {md5}{actual}; corrupted download or wrong md5") from err
+        raise HashCheckError(
+            f"{what} archive {url}: expected md5 {md5}{actual}; corrupted download or wrong md5"
+        ) from err
     except ValueError as err:
-        raise ValueError(f"refusing MSD archive {url}: {err}") from err
+        raise ValueError(f"refusing {what} archive {url}: {err}") from err
     except Exception as err:  # OSError, and the bare Exception MONAI's get_filename_from_url wraps network errors in
-        raise OSError(f"could not download MSD archive {url}: {err}") from err
+        raise OSError(f"could not download {what} archive {url}: {err}") from err
 
 
 def _install_msd_task(extracted: Path, root: Path, url: str) -> None:
@@ -257,6 +359,12 @@ def _install_msd_task(extracted: Path, root: Path, url: str) -> None:
     if missing:
         found = sorted(path.name for path in extracted.parent.iterdir())
         raise ValueError(f"MSD archive {url} should hold {extracted.name}/{missing[0]}/; its top level holds {found}")
+    _move_into(extracted, root)
+
+
+def _move_into(extracted: Path, root: Path) -> None:
+    """Move every entry of the folder ``extracted`` into ``root`` (created if missing); an entry of ``root`` of the
+    same name is parked in ``extracted``'s parent, the staging folder, which the caller deletes."""
     # macOS AppleDouble stubs ("._x.nii.gz") match *.nii.gz globs but are not NIfTI; drop them here, not in loaders
     for stub in extracted.rglob("._*"):
         if stub.is_file():
@@ -265,6 +373,5 @@ def _install_msd_task(extracted: Path, root: Path, url: str) -> None:
     for item in sorted(extracted.iterdir()):
         target = root / item.name
         if target.exists() or target.is_symlink():
-            # park the old entry in the staging folder, which the caller deletes
             os.replace(target, extracted.parent / f"replaced-{item.name}")
         os.replace(item, target)

@@ -1,21 +1,25 @@
 """MONAI transform chains for each dataset layout and stage (train, eval, infer).
 
-Two families: "wbc" (2D RGB microscopy, .bmp images, .png masks 0/128/255) and "msd"
-(3D NIfTI as in the Medical Segmentation Decathlon; "hippocampus" is one). Kept in Python rather
+Three families: "wbc" (2D RGB microscopy, .bmp images, .png masks 0/128/255), "msd"
+(3D NIfTI as in the Medical Segmentation Decathlon; "hippocampus" is one) and "oasis" (neurite-oasis
+NIfTI, 2D slices and 3D volumes, already aligned, at 1 mm and in [0, 1]). Kept in Python rather
 than spelled out in every config so that a dataset variant is a one-line override.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
+import numpy as np
 import torch
+from monai.data import MetaTensor
 from monai.data.utils import create_file_basename
 from monai.transforms import (
     Compose,
     EnsureTyped,
     Invertd,
     Lambdad,
+    MapTransform,
     NormalizeIntensityd,
     Orientationd,
     RandAdjustContrastd,
@@ -28,6 +32,7 @@ from monai.transforms import (
     SaveImaged,
     ScaleIntensityRanged,
     Spacingd,
+    SqueezeDim,
     Transform,
 )
 
@@ -64,6 +69,38 @@ class PathKeepingSpacingd(Spacingd):
         return {**result, **paths}
 
 
+class SqueezeSliceAxisd(MapTransform):
+    """Drops the last axis of a 2D image stored as a 3D array of one slice (``slice_*.nii.gz`` of
+    neurite-oasis are 160 x 192 x 1); leaves any other shape for :class:`CheckSampled` to judge. Label maps
+    of such an image are written 160 x 192, with the image's affine.
+
+    Args:
+        keys: the entries to squeeze, channel first.
+        spatial_dims: the dataset's spatial dimensions: only a ``spatial_dims`` + 1 array whose last axis
+            is 1 is squeezed.
+    """
+
+    def __init__(self, keys: list[str], spatial_dims: int) -> None:
+        super().__init__(keys)
+        self.spatial_dims = spatial_dims
+        # update_meta=False keeps the file's 4 x 4 affine, which places the slice in the scanner's space and is
+        # what the label map is written with; MONAI's update drops the third row and column, which for a
+        # coronal slice (array axis 2 -> world y) leaves a degenerate affine.
+        self.squeeze = SqueezeDim(dim=-1, update_meta=False)
+
+    def __call__(self, data: Mapping[Hashable, torch.Tensor]) -> dict:
+        d = dict(data)
+        for key in self.key_iterator(d):
+            if d[key].dim() == self.spatial_dims + 2 and d[key].shape[-1] == 1:
+                squeezed = cast(torch.Tensor, self.squeeze(d[key]))  # a tensor in, a tensor out
+                if isinstance(squeezed, MetaTensor):
+                    # MONAI's writers count the saved array's spatial axes from this entry: with the file's three
+                    # they would take the label map's channel for a spatial axis (1 x 160 x 192).
+                    squeezed.meta["spatial_shape"] = np.asarray(squeezed.shape[1:])
+                d[key] = squeezed
+        return d
+
+
 def _family(dataset: str) -> str:
     return get_dataset(dataset).family
 
@@ -72,10 +109,13 @@ def checked_loading(
     dataset: str, keys: list[str], spatial_dims: int, in_channels: int | None = None, num_classes: int | None = None
 ) -> list[Transform]:
     """The first transforms of every chain: load ``keys`` channel first, map WBC mask values to labels,
-    check the sample (see ``bundle.data.validation``; None skips a check)."""
+    drop the singleton third axis of neurite-oasis slices, check the sample (see ``bundle.data.validation``;
+    None skips a check)."""
     chain: list[Transform] = [CheckedLoadImaged(keys)]
     if _family(dataset) == "wbc" and "label" in keys:
         chain.append(Lambdad("label", wbc_labels))
+    if _family(dataset) == "oasis":
+        chain.append(SqueezeSliceAxisd(keys, spatial_dims))
     return [*chain, CheckSampled(spatial_dims, in_channels, num_classes)]
 
 
@@ -116,6 +156,22 @@ def _msd(
     return chain
 
 
+def _oasis(stage: str, keys: list[str], spatial_size: Sequence[int], loaded: list[Transform]) -> list[Transform]:
+    # neurite-oasis images are aligned to one template at 1 mm and scaled to [0, 1] already: no resampling,
+    # reorientation or z-scoring. They all come at one size, so every stage runs at spatial_size, their size
+    # by default (nothing cropped); a smaller one (a CPU test) crops around the centre, padding is undone at
+    # inference (Invertd).
+    chain = [*loaded, ResizeWithPadOrCropd(keys, spatial_size)]
+    if stage == "train":
+        # Intensity only: FreeSurfer's structures come in left and right twins, so a left-right flip would have
+        # to swap their labels.
+        chain += [
+            RandScaleIntensityd("image", factors=0.1, prob=0.5),
+            RandShiftIntensityd("image", offsets=0.1, prob=0.5),
+        ]
+    return chain
+
+
 def preprocessing(
     dataset: str,
     stage: str,
@@ -126,8 +182,8 @@ def preprocessing(
 ) -> Compose:
     """Transforms from file names to tensors for ``dataset`` at ``stage`` ("train", "eval" or "infer").
 
-    ``spatial_size``: the network input size (WBC: every stage, pixels; MSD: training crops,
-    voxels); its length is the number of spatial dimensions every image must have. ``pixdim``: MSD
+    ``spatial_size``: the network input size (WBC and OASIS: every stage, pixels or voxels; MSD: training
+    crops, voxels); its length is the number of spatial dimensions every image must have. ``pixdim``: MSD
     voxel spacing in mm. "infer" reads the image alone. Every file is checked once loaded (see
     ``bundle.data.validation``): ``in_channels`` image channels and ``num_classes`` label classes,
     None for no check of that.
@@ -136,8 +192,11 @@ def preprocessing(
         raise ValueError(f"stage must be one of {STAGES}, got {stage!r}")
     keys = ["image"] if stage == "infer" else ["image", "label"]
     loaded = checked_loading(dataset, keys, len(spatial_size), in_channels, num_classes)
-    if _family(dataset) == "wbc":
+    family = _family(dataset)
+    if family == "wbc":
         chain = _wbc(stage, keys, spatial_size, loaded)
+    elif family == "oasis":
+        chain = _oasis(stage, keys, spatial_size, loaded)
     else:
         chain = _msd(stage, keys, spatial_size, pixdim, loaded)
     return Compose([*chain, EnsureTyped(keys)])

@@ -2,11 +2,13 @@
 
 import json
 
+import pytest
 import torch
+from monai.bundle import ConfigParser
 
 import bundle.data.datasets as datasets
 from bundle.data.datalist import msd_datalist
-from tests.bundle_configs.conftest import ROOT, TINY, run_workflow
+from tests.bundle_configs.conftest import CONFIGS, ROOT, TINY, run_workflow
 from tests.data.test_transforms import make_msd
 
 
@@ -23,3 +25,17 @@ def test_a_registered_toy_dataset_trains_one_epoch_through_the_configs(tmp_path,
     assert workflow.parser.get_parsed_content("train#trainer").state.epoch == 1
     saved = torch.load(tmp_path / "runs" / "model.pt", weights_only=True)
     assert set(saved) == set(workflow.parser.get_parsed_content("network_def").state_dict())
+
+
+@pytest.mark.parametrize("name", sorted(datasets.DATASETS))
+def test_every_registered_overlay_agrees_with_itself(name):
+    """An overlay names its dataset, has the labels plus background as classes, and a network input size of the
+    dataset's dimensions (a dataset without an overlay runs train.json's defaults)."""
+    overlays = datasets.get_dataset(name).overlays
+    parser = ConfigParser()
+    parser.read_config([str(CONFIGS / file) for file in ["train.json", *overlays]])
+    labels, spatial_size = parser.get_parsed_content("labels"), parser.get_parsed_content("spatial_size")
+    assert parser.get_parsed_content("num_classes") == len(labels) + 1
+    assert len(spatial_size) == parser.get_parsed_content("spatial_dims")
+    if overlays:
+        assert parser.get_parsed_content("dataset_name") == name

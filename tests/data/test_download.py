@@ -1,17 +1,12 @@
 """Dataset download: mirrors over local HTTP and folders, hash refusal, md5-checked MSD tars, unsafe tar members."""
 
 import filecmp
-import functools
 import hashlib
 import io
 import shutil
-import socket
 import subprocess
 import sys
 import tarfile
-import threading
-from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -36,53 +31,6 @@ needs_shared = pytest.mark.skipif(
     reason=f"real data not found at {SHARED} (expects wbc/ and hippocampus/)",
 )
 pytestmark = needs_shared
-
-
-class Server:
-    """A quiet HTTP server on 127.0.0.1 serving one folder, recording every requested path."""
-
-    def __init__(self, directory: Path) -> None:
-        self.requests: list[str] = []
-        seen = self.requests
-
-        class Handler(SimpleHTTPRequestHandler):
-            def log_request(self, code: object = "-", size: object = "-") -> None:
-                seen.append(self.path)  # called once per answered request, errors included
-
-            def log_message(self, *args: object) -> None:
-                pass  # keeps the test output clean
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(directory)))
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,), daemon=True)
-        self.thread.start()
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self.thread.join()
-
-
-@pytest.fixture
-def serve() -> Iterator:
-    """Factory: serve(folder) starts a Server; all are shut down at the end of the test."""
-    servers: list[Server] = []
-
-    def start(directory: Path) -> Server:
-        servers.append(Server(directory))
-        return servers[-1]
-
-    yield start
-    for server in servers:
-        server.close()
-
-
-@pytest.fixture
-def unused_url() -> Iterator[str]:
-    """URL of a port that is bound but not listening: any connection to it is refused."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
 
 
 def manifest_paths() -> list[str]:
@@ -291,8 +239,9 @@ def test_ensure_dataset_returns_existing_folders_without_fetching(tmp_path: Path
 
 
 def test_ensure_dataset_unknown_name_and_a_dataset_without_download(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match=r"dataset must be one of \['hippocampus', 'msd', 'wbc'\], got 'oasis'"):
-        ensure_dataset("oasis", "anywhere")
+    known = r"\['hippocampus', 'msd', 'oasis2d', 'oasis3d', 'wbc'\]"
+    with pytest.raises(ValueError, match=rf"dataset must be one of {known}, got 'camus'"):
+        ensure_dataset("camus", "anywhere")
     with pytest.raises(FileNotFoundError, match=r"dataset folder .*absent does not exist \(expected imagesTr"):
         ensure_dataset("msd", tmp_path / "absent")  # no download: the files must be there
     assert ensure_dataset("msd", make_msd(tmp_path / "task")) == tmp_path / "task"

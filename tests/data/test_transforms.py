@@ -5,8 +5,9 @@ import torch
 from monai.data import Dataset
 
 from bundle.data.datalist import image_files, msd_datalist, wbc_datalist
+from bundle.data.datasets import get_dataset
 from bundle.data.transforms import inference_postprocessing, preprocessing, wbc_labels
-from tests.data.test_datalist import make_wbc
+from tests.data.test_datalist import OASIS_SLICE_AFFINE, make_neurite_oasis, make_wbc
 
 
 def make_msd(root, shapes=((13, 17, 11), (12, 15, 9))):
@@ -69,6 +70,43 @@ def test_monai_label_image_path_survives_resampling_and_the_inverse(tmp_path):
     sample["pred"] = torch.randn(3, *sample["image"].shape[1:])
     inference_postprocessing("hippocampus", pre, str(tmp_path / "out"))(sample)
     assert nib.load(tmp_path / "out" / "scan_seg.nii.gz").shape == volume.shape
+
+
+@pytest.mark.parametrize("stage", ["train", "eval"])
+def test_oasis_slices_lose_their_axis_of_one_and_keep_their_unit_range_intensities(tmp_path, stage):
+    items = get_dataset("oasis2d").datalist(make_neurite_oasis(tmp_path))
+    sample = Dataset(items, preprocessing("oasis2d", stage, (160, 192), in_channels=1, num_classes=25))[0]
+    assert sample["image"].shape == (1, 160, 192) and sample["label"].shape == (1, 160, 192)
+    stored = np.asarray(nib.load(items[0]["image"]).dataobj)[..., 0]
+    if stage == "eval":  # no z-scoring: the release's intensities are already in [0, 1]
+        np.testing.assert_array_equal(sample["image"][0].numpy(), stored)
+    assert torch.unique(sample["label"]).tolist() == list(range(25))
+
+
+def test_a_smaller_oasis_size_crops_every_stage_around_the_centre(tmp_path):
+    items = get_dataset("oasis2d").datalist(make_neurite_oasis(tmp_path))
+    sample = Dataset(items, preprocessing("oasis2d", "eval", (96, 128)))[0]
+    stored = np.asarray(nib.load(items[0]["label"]).dataobj)[..., 0]
+    np.testing.assert_array_equal(sample["label"][0].numpy(), stored[32:128, 32:160])
+
+
+def test_an_oasis_slice_label_map_is_written_in_the_slice_geometry(tmp_path):
+    """MONAI's writer could not write it (a coronal slice's in-plane affine is singular): the bundle's can."""
+    source = make_neurite_oasis(tmp_path / "in", count=1) / "OASIS_OAS1_0001_MR1" / "slice_seg24.nii.gz"
+    label = np.asarray(nib.load(source).dataobj).copy()
+    label[:16] = 7  # outside the centre crop below
+    nib.save(nib.Nifti1Image(label, OASIS_SLICE_AFFINE), source)
+    pre = preprocessing("oasis2d", "infer", (128, 160))
+    sample = pre(image_files(source)[0])
+    # logits that pick the stored label everywhere: the written map must be that label, uncropped back
+    sample["pred"] = torch.nn.functional.one_hot(sample["image"][0].long(), 25).permute(2, 0, 1).float()
+    inference_postprocessing("oasis2d", pre, str(tmp_path / "out"))(sample)
+    written = nib.load(tmp_path / "out" / "slice_seg24_seg.nii.gz")
+    stored = np.asarray(nib.load(source).dataobj)[..., 0]
+    assert written.shape == (160, 192)
+    np.testing.assert_allclose(written.affine, OASIS_SLICE_AFFINE)
+    np.testing.assert_array_equal(np.asarray(written.dataobj)[16:144, 16:176], stored[16:144, 16:176])
+    assert not np.asarray(written.dataobj)[:16].any()  # cropped away, padded back as background
 
 
 def test_unknown_dataset_or_stage_is_a_value_error():
