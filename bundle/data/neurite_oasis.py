@@ -4,13 +4,15 @@ an extracted copy.
 neurite-oasis (A. Hoopes, A. V. Dalca; 414 OASIS-1 subjects processed with FreeSurfer and SAMSEG, affinely
 aligned to one template, skull-stripped, bias-corrected, intensities scaled to [0, 1]; OASIS Data Use
 Agreement, oasis-brains.org) is published as two tars (github.com/adalca/medical-datasets, neurite-oasis.md):
-the 2D one (24 MB) with the mid-coronal slices, the full one (6.6 GB) with the 3D volumes as well. Both hold,
-at their top level::
+the 2D one (24 MB) with the mid-coronal slices, the full one (6.6 GB) with the 3D volumes as well. Their top
+level holds the subject folders and the label tables (as the release page and the scripts that unpack them
+show; neither tar was downloaded here)::
 
     OASIS_OAS1_NNNN_MR1/slice_norm.nii.gz, slice_seg24.nii.gz      160 x 192 (stored 160 x 192 x 1), labels 0..24
     OASIS_OAS1_NNNN_MR1/aligned_norm.nii.gz, aligned_seg35.nii.gz  160 x 192 x 224 (full tar only), labels 0..35
     seg24_labels.txt, seg35_labels.txt, seg4_labels.txt, subjects.txt
 
+Only the subject folders are required: an archive laid out otherwise is refused with a message saying so.
 The publisher gives no checksum, so none is pinned here: a download needs the user's md5 of the tar.
 """
 
