@@ -71,8 +71,12 @@ def screened_split(
 ) -> list[dict]:
     """One split (``"train"``, ``"validation"``, ``"test"``) of registered ``dataset`` under ``root``
     (:func:`~bundle.data.datasets.load_split`, split seed ``seed``) after :func:`screened`: what every
-    segmentation config's datasets hold."""
-    return screened(load_split(dataset, root, split, seed), dataset, spatial_dims, in_channels, num_classes)
+    segmentation config's datasets hold. An empty split is an :class:`InputError` saying so (a dataset of two or
+    three items has no test split)."""
+    items = load_split(dataset, root, split, seed)
+    if not items:
+        raise InputError(root, f"its {split} split is empty (split seed {seed}): run on another split")
+    return screened(items, dataset, spatial_dims, in_channels, num_classes)
 
 
 def screened_folder(input: str | Path, dataset: str, spatial_dims: int, in_channels: int | None = None) -> list[dict]:
@@ -81,5 +85,6 @@ def screened_folder(input: str | Path, dataset: str, spatial_dims: int, in_chann
     return screened(image_files(input), dataset, spatial_dims, in_channels)
 
 
-# For configs/inference.json: a folder with no usable image is one line and exit status 2.
+# For the configs: a split or a folder with no usable image is one line and exit status 2, not the parser's traceback.
+checked_screened_split = exit_on_bad_input(screened_split)
 checked_screened_folder = exit_on_bad_input(screened_folder)

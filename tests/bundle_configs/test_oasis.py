@@ -19,7 +19,7 @@ LABELS = {"oasis2d": 24, "oasis3d": 35}
 
 
 @pytest.mark.parametrize("dataset", ["oasis2d", "oasis3d"])
-def test_one_epoch_on_the_real_subjects_then_an_evaluation(dataset: str, tmp_path: Path) -> None:
+def test_one_epoch_on_the_real_subjects_then_an_evaluation(dataset: str, tmp_path: Path, capsys) -> None:
     settings = {"bundle_root": str(ROOT), "dataset_dir": str(OASIS), "ckpt_dir": str(tmp_path / "models")}
     settings |= {"output_dir": str(tmp_path / "runs"), "device": "cpu", "num_workers": 0, **TINY}
     settings |= {"spatial_size": SIZES[dataset]}
@@ -28,7 +28,12 @@ def test_one_epoch_on_the_real_subjects_then_an_evaluation(dataset: str, tmp_pat
     saved = torch.load(tmp_path / "models" / "model.pt", weights_only=True)
     assert set(saved) == set(workflow.parser.get_parsed_content("network_def").state_dict())
 
-    # The test split of two subjects is empty: the evaluation reads the validation subject.
+    # The test split of two subjects is empty: one line saying so, exit 2; the evaluation reads the validation subject.
+    with pytest.raises(SystemExit) as exit_status:
+        run_workflow(["train.json", f"{dataset}.json", "cpu.json", "evaluate.json"], None, **settings)
+    assert exit_status.value.code == 2
+    errors = [line for line in capsys.readouterr().err.splitlines() if line.startswith("error:")]
+    assert errors == [f"error: {OASIS}: its test split is empty (split seed 0): run on another split"]
     evaluation = {"eval_dir": str(tmp_path / "eval"), "eval_split": "validation"}
     run_workflow(["train.json", f"{dataset}.json", "cpu.json", "evaluate.json"], None, **settings, **evaluation)
     report = json.loads((tmp_path / "eval" / "dice.json").read_text())
