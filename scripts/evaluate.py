@@ -12,7 +12,7 @@ import sys
 
 from bundle.checked_run import run_checked
 from bundle.cli import fire_checked, usage_errors
-from bundle.data.datasets import get_shipped
+from bundle.data.datasets import get_dataset
 
 
 def main(
@@ -28,13 +28,13 @@ def main(
 ) -> None:
     """Run configs/evaluate.json on ``split`` ("test", "validation", or "all" for every image of ``dataset_dir``);
     ``ckpt_dir`` holds model.pt of ``method``'s architecture (default: the dataset's shipped weights, models/ or
-    models/wbc; a training run writes runs/<dataset>/model.pt). ``weights_phi``: evaluate, at every phi, the weights
-    the model makes for this one phi (weight transfer; an adaptive SSHN loses Dice away from it). Other None
-    values keep the config's default."""
+    models/wbc; needed for a dataset without them; a training run writes runs/<dataset>/model.pt).
+    ``weights_phi``: evaluate, at every phi, the weights the model makes for this one phi (weight transfer; an
+    adaptive SSHN loses Dice away from it). Other None values keep the config's default."""
     with usage_errors():
-        entry = get_shipped(dataset)
+        entry = get_dataset(dataset)
+        ckpt_dir = entry.checkpoint_dir(ckpt_dir)
     configs = ["train.json", *entry.overlays, "evaluate.json"]
-    ckpt_dir = ckpt_dir or str(entry.weights_file().parent)
     overrides: dict[str, object] = {"dataset_dir": dataset_dir, "ckpt_dir": ckpt_dir}
     overrides |= {"eval_dir": eval_dir, "eval_split": split}
     overrides |= {

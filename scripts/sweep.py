@@ -11,7 +11,7 @@ import sys
 
 from bundle.checked_run import run_checked
 from bundle.cli import fire_checked, usage_errors
-from bundle.data.datasets import get_shipped
+from bundle.data.datasets import get_dataset
 
 
 def main(
@@ -28,20 +28,21 @@ def main(
 ) -> None:
     """Run configs/sweep.json on ``split`` ("test", or "all" for every image of ``dataset_dir``).
 
-    ``ckpt_dir``: the folder of model.pt (default: the dataset's shipped weights, models/ or models/wbc; a
-    training run writes runs/<dataset>/model.pt). ``method``: the method it was trained with (sshn, fixed,
-    stochastic, film).
+    ``ckpt_dir``: the folder of model.pt (default: the dataset's shipped weights, models/ or models/wbc; needed
+    for a dataset without them; a training run writes runs/<dataset>/model.pt). ``method``: the method it was
+    trained with (sshn, fixed, stochastic, film).
     Values are checked before they reach the config parser (see bundle/checked_run.py); exit status 0 done,
     1 a bad input met while running, 2 a refused value.
     """
     with usage_errors():
-        entry = get_shipped(dataset)
+        entry = get_dataset(dataset)
+        ckpt_dir = entry.checkpoint_dir(ckpt_dir)
     status = run_checked(
         "sweeping",
         ["train.json", *entry.overlays, "sweep.json"],
         flags={"sweep_dir": "output_dir", "sweep_split": "split"},
         dataset_dir=dataset_dir,
-        ckpt_dir=ckpt_dir or str(entry.weights_file().parent),
+        ckpt_dir=ckpt_dir,
         sweep_dir=output_dir,
         sweep_split=split,
         phi_start=phi_start,

@@ -12,7 +12,7 @@ import sys
 
 from bundle.checked_run import as_flag, run_checked
 from bundle.cli import fire_checked, usage_errors
-from bundle.data.datasets import get_shipped
+from bundle.data.datasets import get_dataset
 
 
 def main(
@@ -37,7 +37,8 @@ def main(
     pretrained: str | None = None,
     checkpoint_interval: int | None = None,
 ) -> None:
-    """Run configs/train.json for ``dataset`` ("hippocampus" or "wbc"); None keeps a config's default.
+    """Run configs/train.json for ``dataset`` (any registered one: hippocampus, wbc, oasis2d, ...); None keeps a
+    config's default.
 
     ``cpu``: add configs/cpu.json; ``multi_gpu``: add configs/multi_gpu_train.json (start with torchrun);
     ``resume``: go on from ``output_dir``/last.pt (written every ``checkpoint_interval`` epochs).
@@ -46,7 +47,7 @@ def main(
     paper's independent columns) to 1 (tied: the phi-blind ablation); see docs/design.md.
     """
     with usage_errors():
-        entry = get_shipped(dataset)
+        entry = get_dataset(dataset)
         cpu, multi_gpu = as_flag("cpu", cpu), as_flag("multi_gpu", multi_gpu)
     configs = ["train.json", *entry.overlays, *(["cpu.json"] if cpu else [])]
     configs += ["multi_gpu_train.json"] if multi_gpu else []

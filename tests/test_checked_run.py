@@ -78,6 +78,16 @@ def _script(name: str, *arguments: str) -> subprocess.CompletedProcess:
     return subprocess.run(command, capture_output=True, text=True, timeout=300, cwd=ROOT)
 
 
+@pytest.mark.parametrize("script", ["evaluate.py", "sweep.py"])
+def test_a_dataset_without_shipped_weights_needs_a_checkpoint_folder(script):
+    result = _script(script, "--dataset", "oasis2d")
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "error: dataset 'oasis2d' ships no trained weights: give --ckpt_dir, the folder of a training run's "
+        "model.pt (runs/oasis2d by default)"
+    )
+
+
 def test_train_script_refuses_phi_outside_the_unit_interval():
     result = _script("train.py", "--phi", "1.5")
     assert result.returncode == 2
@@ -89,7 +99,7 @@ def test_train_script_refuses_phi_outside_the_unit_interval():
     [
         (
             ["--dataset", "bad"],
-            "error: --dataset must be one of ['hippocampus', 'wbc'] (the datasets with shipped weights), got 'bad'",
+            "error: dataset must be one of ['hippocampus', 'msd', 'oasis2d', 'oasis3d', 'wbc'], got 'bad'",
         ),
         (["--output_dir", "$print(1)"], "error: --output_dir '$print(1)': values starting with $"),
         (["--split", "some"], "error: --split must be train, validation, test or all, got 'some'"),

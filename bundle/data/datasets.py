@@ -41,6 +41,18 @@ class SegmentationDataset:
             raise ValueError(f"dataset {self.name!r} ships no trained weights")
         return self.shipped_weights
 
+    def checkpoint_dir(self, given: str | None) -> str:
+        """The folder of the model.pt a script evaluates: ``given``, else that of the shipped weights; a ValueError
+        asking for ``--ckpt_dir`` where none ship."""
+        if given is not None:
+            return given
+        if self.shipped_weights is None:
+            raise ValueError(
+                f"dataset {self.name!r} ships no trained weights: give --ckpt_dir, the folder of a training run's "
+                f"model.pt (runs/{self.name} by default)"
+            )
+        return str(self.shipped_weights.parent)
+
 
 DATASETS = {
     dataset.name: dataset
