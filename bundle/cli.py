@@ -7,6 +7,7 @@ anything runs.
 """
 
 import inspect
+import re
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -36,18 +37,22 @@ def refuse_expressions(label: str, value: object) -> None:
             refuse_expressions(label, inner)
 
 
+def _is_flag(token: str) -> bool:
+    """Whether fire reads ``token`` as an option: ``--name``, or one dash and a letter (``-v``, ``-phi=0.3``: fire
+    strips the dashes either way); ``-1`` is a value."""
+    return token.startswith("--") or re.match(r"-[A-Za-z]", token) is not None
+
+
 def _values(argv: Sequence[str]) -> list[tuple[str, str]]:
     """(label, token) of every value on the command line: an option's value ("--phi"), else a positional
     argument ("argument N", counting the command's name where there is one)."""
     values, position, option = [], 0, None
     for token in argv:
-        if token.startswith("--"):
+        if _is_flag(token):
             name, equals, value = token.partition("=")
             option = None if equals else name
             if equals:
                 values.append((name, value))
-        elif token.startswith("-") and not token[1:2].isdigit():
-            option = token  # a short option; its value comes next
         else:
             if option is None:
                 position += 1
@@ -119,9 +124,14 @@ def unknown_options(component: Any, argv: Sequence[str]) -> tuple[str, list[str]
     command, options = found
     if options is None:
         return None
-    names = {token[2:].split("=", 1)[0].replace("-", "_") for token in argv if token.startswith("--")}
+    names = {token.lstrip("-").split("=", 1)[0].replace("-", "_") for token in argv if _is_flag(token)}
     unknown = sorted(
-        name for name in names if name not in options and name != "help" and name.removeprefix("no") not in options
+        name
+        for name in names
+        if name not in options
+        and name != "help"
+        and name.removeprefix("no") not in options
+        and not (len(name) == 1 and any(option.startswith(name) for option in options))  # fire's -x shortcut
     )
     return (command, unknown, options) if unknown else None
 

@@ -34,6 +34,9 @@ class Suite:
         (Suite, ["--profile", "quick", "methods", "--seeds", "3"], None),  # "quick" is a value, not the command
         (Suite, ["--profile", "quick", "methods", "--seed", "3"], ["seed"]),
         (Suite, ["--train", "false", "--bogus", "1"], ["bogus"]),
+        (train, ["-epoch=3"], ["epoch"]),  # one dash: fire strips it as it does two
+        (train, ["-e", "3", "-d=x"], None),  # fire's one-letter shortcuts of epochs and dataset_dir
+        (train, ["-z", "3"], ["z"]),
     ],
 )
 def test_options_a_command_does_not_take_are_found(component, argv, unknown):
@@ -68,6 +71,9 @@ def test_a_misspelled_option_is_one_line_and_exit_2_before_anything_runs(argv):
         (["--phi_prior", "[0.1, '$x']"], "--phi_prior '$x'"),
         (["--labels", "{'a': '@b'}"], "--labels '@b'"),
         (["-p", "$x"], "-p '$x'"),
+        (["-m=$x"], "-m '$x'"),  # fire reads one dash and a letter as an option too, "=" included
+        (["-training={'features': '$x'}"], "-training '$x'"),
+        (["--n", "-1"], None),  # a negative number is a value
     ],
 )
 def test_expressions_anywhere_on_the_command_line_are_found(argv, refused):

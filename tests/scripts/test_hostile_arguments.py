@@ -86,14 +86,15 @@ def test_every_option_refuses_expressions_and_references(path, command, paramete
     payloads = [f"$__import__('pathlib').Path({str(marker)!r}).touch()", "@network_def", "%configs/train.json#lr"]
     for payload in payloads:
         if parameter.kind is inspect.Parameter.VAR_POSITIONAL:
-            argv = [*command, payload]
-        else:
-            argv = [*command, f"--{parameter.name}", payload]
-        with pytest.raises(SystemExit) as exit_status:
-            fire_checked(_component(path), argv)
-        stderr = capsys.readouterr().err
-        assert exit_status.value.code == 2, (argv, stderr[-2000:])
-        assert "values starting with $, @ or % are code or references" in stderr and len(stderr.splitlines()) == 1
+            forms = [[*command, payload]]
+        else:  # fire reads "-name=value" as "--name value"
+            forms = [[*command, f"--{parameter.name}", payload], [*command, f"-{parameter.name}={payload}"]]
+        for argv in forms:
+            with pytest.raises(SystemExit) as exit_status:
+                fire_checked(_component(path), argv)
+            stderr = capsys.readouterr().err
+            assert exit_status.value.code == 2, (argv, stderr[-2000:])
+            assert "values starting with $, @ or % are code or references" in stderr and len(stderr.splitlines()) == 1
     assert not marker.exists()
 
 
