@@ -22,6 +22,7 @@ from tqdm import tqdm
 
 from bundle.benchmark.profiles import Profile
 from bundle.benchmark.tasks import get_task
+from bundle.cli import refuse_expressions
 from bundle.export import load_weights
 from bundle.io import write_atomically
 from bundle.paths import CONFIGS
@@ -70,6 +71,8 @@ def training_overrides(spec: RunSpec, profile: Profile, dataset: str, data_dir: 
 def _workflow(spec: RunSpec, profile: Profile, dataset: str, data_dir: str, output_dir: str | Path) -> ConfigWorkflow:
     run_dir = Path(output_dir) / "runs" / spec.name
     overrides = training_overrides(spec, profile, dataset, data_dir, run_dir)
+    for key, value in overrides.items():  # the profile's --training values come from the command line
+        refuse_expressions(f"benchmark setting {key}", value)
     return ConfigWorkflow(
         config_file=get_task(dataset).config_paths(),
         meta_file=str(CONFIGS / "metadata.json"),

@@ -183,3 +183,11 @@ def test_a_report_dir_from_before_the_median_change_still_renders(finished, tmp_
     report = write_report(old, benchmark.task, benchmark.profile, "abc", tmp_path).read_text()
     assert "Figure 14" in report and "between phi 0.1 and 0.5" not in report
     assert f"{len(summary['tensors'])} tensors" in report
+
+
+def test_a_config_expression_in_a_runs_settings_never_reaches_the_workflow(tmp_path):
+    from bundle.benchmark import runs
+
+    spec = RunSpec("sshn_seed0", "sshn", 0, overrides={"features": "$print(1)"})
+    with pytest.raises(ValueError, match=r"benchmark setting features '\$print\(1\)'"):
+        runs._workflow(spec, get_profile("tiny"), "wbc", str(tmp_path), tmp_path)
