@@ -1,5 +1,6 @@
 """Where label maps go: refused, before any work, where they would overwrite an input or each other."""
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -16,11 +17,13 @@ def check_outputs(files: Sequence[str], output_dir: str | Path, dataset: str) ->
     target of a link, and no two inputs may share a label map's name (``a.nii`` and ``a.nii.gz`` both give
     ``a_seg.nii.gz``).
     """
-    output = Path(output_dir).resolve()
+    output = Path(os.path.realpath(output_dir))
     owners: dict[Path, str] = {}
     for file in files:
         # Both the link's own folder and its target's: either way a label map could replace the image read.
-        folders = {Path(file).absolute().parent.resolve(), Path(file).resolve().parent}
+        # os.path.realpath, not Path.resolve: a link loop is then left for screening to report by name
+        # instead of a RuntimeError here.
+        folders = {Path(os.path.realpath(Path(file).absolute().parent)), Path(os.path.realpath(file)).parent}
         if output in folders:
             raise ValueError(f"output folder {output_dir} holds the input {file}: write label maps to another folder")
         target = output / label_map_name(file, dataset)

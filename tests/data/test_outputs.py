@@ -23,3 +23,13 @@ def test_an_output_folder_holding_inputs_or_two_inputs_with_one_label_map_are_re
     (elsewhere / "x.nii.gz").symlink_to(inputs / "scan.nii.gz")  # a link from another folder into the outputs
     with pytest.raises(ValueError, match=r"holds the input .*elsewhere/x\.nii\.gz"):
         check_outputs([str(elsewhere / "x.nii.gz")], inputs, "hippocampus")
+
+
+def test_link_loops_among_the_inputs_are_left_for_screening_to_report(tmp_path):
+    (tmp_path / "loop1.nii.gz").symlink_to("loop2.nii.gz")
+    (tmp_path / "loop2.nii.gz").symlink_to("loop1.nii.gz")
+    (tmp_path / "self.nii.gz").symlink_to("self.nii.gz")
+    files = [str(tmp_path / name) for name in ("loop1.nii.gz", "loop2.nii.gz", "self.nii.gz")]
+    check_outputs(files, tmp_path / "out", "hippocampus")  # Path.resolve raised RuntimeError("Symlink loop")
+    with pytest.raises(ValueError, match="holds the input"):
+        check_outputs(files, tmp_path, "hippocampus")
