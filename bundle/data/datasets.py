@@ -81,6 +81,12 @@ DATASETS = {
 SHIPPED = tuple(name for name, dataset in DATASETS.items() if dataset.shipped_weights is not None)
 
 
+def numbered_labels(count: int) -> list[str]:
+    """Foreground label names "label_1" .. "label_<count>", for a config whose dataset's structure names are not
+    known here (the OASIS overlays: the release's name tables could not be read)."""
+    return [f"label_{i}" for i in range(1, count + 1)]
+
+
 def get_dataset(name: str) -> SegmentationDataset:
     """The registered dataset ``name``; a ValueError naming the known ones otherwise."""
     if name not in DATASETS:

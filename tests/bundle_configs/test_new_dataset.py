@@ -1,6 +1,7 @@
 """Adding a dataset is one registry entry and one config overlay (docs/design.md, "Adding a dataset")."""
 
 import json
+from pathlib import Path
 
 import pytest
 import torch
@@ -39,3 +40,11 @@ def test_every_registered_overlay_agrees_with_itself(name):
     assert len(spatial_size) == parser.get_parsed_content("spatial_dims")
     if overlays:
         assert parser.get_parsed_content("dataset_name") == name
+
+
+def test_a_new_datasets_data_folder_defaults_to_its_own_name():
+    """Without --dataset_dir, an overlay that names its dataset reads data/<name>, never the hippocampus folder."""
+    parser = ConfigParser()
+    parser.read_config([str(CONFIGS / "train.json")])
+    parser["dataset_name"] = "toy"
+    assert Path(parser.get_parsed_content("dataset_dir")).parts[-2:] == ("data", "toy")
