@@ -13,6 +13,7 @@ from typing import cast
 
 import numpy as np
 import torch
+from ignite.engine import Engine
 from monai.engines import Evaluator
 from monai.handlers import EarlyStopHandler
 from monai.transforms import Compose, Randomizable
@@ -50,6 +51,8 @@ def _check_resume_state(saved: dict, state: Mapping[str, object], path: str | Pa
     for name, target in state.items():
         if isinstance(target, torch.nn.Module):
             check_fits(saved[name], target, path)
+        if isinstance(target, Engine):
+            _warn_on_another_length(saved[name], target, path)
         if isinstance(target, RandomStates):
             saved_transforms = saved[name].get("transforms") if isinstance(saved[name], dict) else None
             if not isinstance(saved_transforms, list) or len(saved_transforms) != len(target.randomizables):
@@ -70,6 +73,24 @@ def _check_resume_state(saved: dict, state: Mapping[str, object], path: str | Pa
                     f"its optimizer has parameter groups of {[len(g.get('params', [])) for g in groups]} tensors, "
                     f"this run's {sizes}: it was saved by another version or configuration (start without --resume)",
                 )
+
+
+def _warn_on_another_length(saved: object, trainer: Engine, path: str | Path) -> None:
+    """A warning where the resumed run asks for other epochs or another epoch length (a --batch_size or data
+    change) than the run that saved ``path``: it goes on, but its learning-rate schedule and step count are the
+    saved run's, so it is not the run the command line describes."""
+    saved = saved if isinstance(saved, dict) else {}
+    for key, meaning in (("max_epochs", "epochs"), ("epoch_length", "steps per epoch")):
+        before, now = saved.get(key), getattr(trainer.state, key, None)
+        if before is not None and now is not None and before != now:
+            logger.warning(
+                "resume: %s was saved by a run of %s %s, this run asks for %s: it goes on with the saved run's "
+                "learning-rate schedule (start without --resume for a run as the command line describes)",
+                path,
+                before,
+                meaning,
+                now,
+            )
 
 
 class TrainingProgress:

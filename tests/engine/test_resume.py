@@ -48,3 +48,22 @@ def test_resume_needs_the_flag_and_the_file(tmp_path):
     assert not resumable(True, tmp_path / "none.pt")  # killed before its first checkpoint: start again
     with pytest.raises(ValueError, match="resume must be true or false"):
         resumable("yes", tmp_path / "last.pt")
+
+
+def test_resuming_with_other_epochs_or_another_epoch_length_warns(tmp_path, caplog):
+    from ignite.engine import Engine
+
+    trainer = Engine(lambda engine, batch: None)
+    trainer.state.max_epochs, trainer.state.epoch_length = 3, 40  # --epochs 3 at --batch_size 1 over 40 images
+    saved = {"trainer": {"max_epochs": 1, "epoch_length": 5, "iteration": 5}}
+    torch.save(saved, tmp_path / "last.pt")
+    with caplog.at_level("WARNING"):
+        assert resumable(True, tmp_path / "last.pt", {"trainer": trainer})
+    warnings = [record.getMessage() for record in caplog.records]
+    assert any("a run of 1 epochs, this run asks for 3" in message for message in warnings)
+    assert any("a run of 5 steps per epoch, this run asks for 40" in message for message in warnings)
+    caplog.clear()
+    trainer.state.max_epochs, trainer.state.epoch_length = 1, 5
+    with caplog.at_level("WARNING"):
+        resumable(True, tmp_path / "last.pt", {"trainer": trainer})
+    assert not caplog.records  # the same run: nothing to say
