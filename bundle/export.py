@@ -73,7 +73,8 @@ def _is_torchscript(path: Path) -> bool:
 
 def check_fits(state: dict, network: nn.Module, path: str | Path) -> dict[str, torch.Tensor]:
     """The state dict in ``state`` (its "model" entry, if any), checked against ``network`` (a DDP wrapper
-    is looked through): every key present, no other, each of its shape; else one :class:`InputError`."""
+    is looked through): every key present, no other, each of its shape, finite weights; else one
+    :class:`InputError`."""
     state = state.get("model", state) if isinstance(state, dict) else state
     expected = unwrapped(network).state_dict()
     if not isinstance(state, dict):
@@ -91,6 +92,9 @@ def check_fits(state: dict, network: nn.Module, path: str | Path) -> dict[str, t
             f"{len(missing)} missing keys {missing[:3]}, {len(unexpected)} unexpected {unexpected[:3]}, "
             f"{len(mismatched)} of another shape {mismatched[:3]}; was it trained with another method or architecture?",
         )
+    broken = [key for key in expected if state[key].is_floating_point() and not torch.isfinite(state[key]).all()]
+    if broken:  # a run that diverged: its maps would be all background, its fine-tuning all NaN
+        raise InputError(path, f"{len(broken)} tensors hold NaN or infinite weights {broken[:3]}: a diverged run?")
     return state
 
 

@@ -45,6 +45,15 @@ def test_checkpoint_of_another_architecture_is_one_clear_error(tmp_path):
     assert isinstance(load_weights(small("sshn"), tmp_path / "sshn.pt"), SSHN)
 
 
+def test_a_checkpoint_with_nan_weights_is_one_clear_error(tmp_path):
+    state = small("sshn").state_dict()
+    key = next(key for key, value in state.items() if value.is_floating_point())
+    state[key] = torch.full_like(state[key], float("nan"))
+    torch.save(state, tmp_path / "diverged.pt")
+    with pytest.raises(ValueError, match=r"diverged\.pt: 1 tensors hold NaN or infinite weights"):
+        load_weights(small("sshn"), tmp_path / "diverged.pt")
+
+
 def test_network_for_a_phi_is_the_model_itself_without_one_and_its_materialized_weights_with_one():
     sshn = build_network("sshn", 2, 1, 2, features=4, levels=3, hidden=(4, 8)).eval()
     assert network_for(sshn) is sshn
