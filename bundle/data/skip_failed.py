@@ -9,6 +9,7 @@ import logging
 from collections.abc import Hashable, Mapping, Sequence
 from pathlib import Path
 
+import torch
 from ignite.engine import Engine, Events
 from monai.transforms import Compose
 
@@ -28,7 +29,8 @@ def _input_name(data: Mapping[Hashable, object]) -> str:
 
 class SkipFailed(Compose):
     """MONAI's ``Compose`` (same arguments) whose failure on a sample is one logged line naming the input and
-    the cause; the sample is passed on unchanged, and the run goes on. A ``Compose`` still, so that MONAI Label
+    the cause; the sample is passed on unchanged, and the run goes on. A label map that is all background is
+    written and named in a warning, as scripts/segment.py does. A ``Compose`` still, so that MONAI Label
     (which filters ``SaveImaged`` out of a bundle's ``postprocessing.transforms``) and the bundle's
     ``postprocessing`` property see the usual object. Attached to the evaluator (it is a handler too), it
     logs how many inputs failed when the run ends; :meth:`exit_on_failure`, called after the run, ends the
@@ -38,18 +40,27 @@ class SkipFailed(Compose):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.failed: list[tuple[str, str]] = []
+        self.empty: list[str] = []  # written, but all background
 
     # MONAI's Compose names its first argument input_, its base Transform data: no name fits both.
     def __call__(  # type: ignore[override]
         self, data: Mapping[Hashable, object], *args, **kwargs
     ) -> Mapping[Hashable, object]:
         try:
-            return super().__call__(data, *args, **kwargs)
+            result = super().__call__(data, *args, **kwargs)
         except Exception as error:  # any cause: it is named, and the other inputs still get their label maps
             name = _input_name(data)
             self.failed.append((name, explain(error).removeprefix(f"{name}: ")))
             logger.error("failed: %s: %s", *self.failed[-1])
             return data
+        pred = result.get("pred") if isinstance(result, Mapping) else None
+        if isinstance(pred, torch.Tensor) and not pred.any():
+            self.empty.append(_input_name(result))
+            logger.warning(
+                "all background: %s (often intensities or a voxel spacing far from the training data's)",
+                self.empty[-1],
+            )
+        return result
 
     def attach(self, engine: Engine) -> None:
         engine.add_event_handler(Events.COMPLETED, self.summary)
@@ -57,6 +68,8 @@ class SkipFailed(Compose):
     def summary(self, engine: Engine) -> None:
         if self.failed:
             logger.error("%d of %d inputs failed (named above)", len(self.failed), engine.state.iteration)
+        if self.empty:
+            logger.warning("%d label maps are all background (named above)", len(self.empty))
 
     def exit_on_failure(self, input: str | Path | None = None, kept: Sequence[dict] = ()) -> None:
         """End the process with status 1 where an input failed here, or (given the run's ``input`` file or
