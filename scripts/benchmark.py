@@ -17,8 +17,23 @@ trains nothing and reads the runs finished so far (the report lists those still 
 tiny (tests), quick (2 CPU cores, several hours), full (the paper's budget, for a GPU).
 """
 
+import functools
+
 from bundle.benchmark.suite import Benchmark
-from bundle.cli import fire_checked
+from bundle.cli import fire_checked, usage_errors
+
+
+# The benchmark whose options are usage errors: an unknown --dataset or --profile, bad --seeds, --training or
+# --lr_grid are one line and exit status 2, not a traceback.
+class CommandLineBenchmark(Benchmark):
+    __doc__ = Benchmark.__doc__  # the help fire prints
+
+    # fire and the option check read the wrapped signature; mypy cannot type a wrapped constructor
+    @functools.wraps(Benchmark.__init__)  # type: ignore[misc]
+    def __init__(self, *args, **kwargs) -> None:
+        with usage_errors():
+            super().__init__(*args, **kwargs)
+
 
 if __name__ == "__main__":
-    fire_checked(Benchmark)
+    fire_checked(CommandLineBenchmark)

@@ -33,14 +33,16 @@ class SkipFailed(Compose):
     written and named in a warning, as scripts/segment.py does. A ``Compose`` still, so that MONAI Label
     (which filters ``SaveImaged`` out of a bundle's ``postprocessing.transforms``) and the bundle's
     ``postprocessing`` property see the usual object. Attached to the evaluator (it is a handler too), it
-    logs how many inputs failed when the run ends; :meth:`exit_on_failure`, called after the run, ends the
-    process with status 1 where any failed, as scripts/segment.py does.
+    counts the run's inputs and the all-background maps when the run ends; :meth:`exit_on_failure`, called
+    after the run, counts the inputs that got no label map and ends the process with status 1 where any did,
+    as scripts/segment.py does.
     """
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.failed: list[tuple[str, str]] = []
         self.empty: list[str] = []  # written, but all background
+        self.processed = 0  # inputs the run went through, set when it completes
 
     # MONAI's Compose names its first argument input_, its base Transform data: no name fits both.
     def __call__(  # type: ignore[override]
@@ -66,15 +68,23 @@ class SkipFailed(Compose):
         engine.add_event_handler(Events.COMPLETED, self.summary)
 
     def summary(self, engine: Engine) -> None:
-        if self.failed:
-            logger.error("%d of %d inputs failed (named above)", len(self.failed), engine.state.iteration)
+        self.processed = engine.state.iteration
         if self.empty:
             logger.warning("%d label maps are all background (named above)", len(self.empty))
 
     def exit_on_failure(self, input: str | Path | None = None, kept: Sequence[dict] = ()) -> None:
-        """End the process with status 1 where an input failed here, or (given the run's ``input`` file or
-        folder and the datalist ``kept`` after screening) where screening skipped one."""
+        """Log how many inputs got no label map and end the process with status 1 where any: those that failed
+        here and (given the run's ``input`` file or folder and the datalist ``kept`` after screening) those
+        that screening skipped, as scripts/segment.py counts them."""
         # Not from the COMPLETED handler: ignite logs a traceback for any exception raised inside the run.
         skipped = len(image_files(input)) - len(kept) if input is not None else 0
         if self.failed or skipped:
+            total = skipped + self.processed
+            logger.error(
+                "%d of %d inputs failed (named above): %d at screening, %d when segmented",
+                skipped + len(self.failed),
+                total,
+                skipped,
+                len(self.failed),
+            )
             raise SystemExit(1)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, ParamSpec, TypeVar, cast
 
 import nibabel as nib
+import numpy as np
 import torch
 from monai.data import MetaTensor
 from monai.data.utils import affine_to_spacing
@@ -153,10 +154,26 @@ class CheckedLoadImaged(LoadImaged):
             if shape is not None:  # before any allocation: a 79-byte file may declare 1000^3 voxels
                 _check_voxels(path, shape, "header declares")
             try:
-                d[key] = self.load(path)
+                with np.errstate(over="ignore"):  # float64 beyond float32's range: reported below, by name
+                    d[key] = self.load(path)
             except Exception as error:  # nibabel, PIL and MONAI raise many types for a bad file
                 raise InputError(path, f"cannot be read as an image ({explain(error)})") from error
+            loaded = d[key]
+            finite = not isinstance(loaded, torch.Tensor) or bool(torch.isfinite(loaded).all())
+            if isinstance(path, str | Path) and not finite:
+                _check_float32_range(path)
         return d
+
+
+def _check_float32_range(path: str | Path) -> None:
+    """Raise an :class:`InputError` where the file's own values are finite but overflow float32, the loader's
+    type (float64 values of 1e300 become infinite): said as such, not as "NaN or infinite values"."""
+    values = torch.as_tensor(LoadImage(image_only=True, dtype=None)(path))
+    if values.is_floating_point() and bool(torch.isfinite(values).all()):
+        largest, limit = float(values.abs().max()), torch.finfo(torch.float32).max
+        raise InputError(
+            path, f"image values reach {largest:.3g}, beyond float32's range (+-{limit:.3g}): rescale its intensities"
+        )
 
 
 def _name(tensor: torch.Tensor) -> str:

@@ -150,11 +150,11 @@ def test_the_inference_config_goes_on_past_an_image_it_cannot_write_and_exits_1(
     assert all((tmp_path / "pred" / f"{i:03d}_seg.png").is_file() for i in range(2, 6))
     lines = [line.split(" - ERROR - ", 1)[1] for line in capsys.readouterr().out.splitlines() if " - ERROR - " in line]
     bad, written = tiny_data["wbc"] / "dataset1" / "images" / "001.bmp", tmp_path / "pred" / "001_seg.png"
-    assert len(lines) == 2 and lines[1] == "1 of 5 inputs failed (named above)"
+    assert len(lines) == 2 and lines[1] == "1 of 5 inputs failed (named above): 0 at screening, 1 when segmented"
     assert lines[0].startswith(f"failed: {bad}: cannot write {written}: IsADirectoryError: [Errno 21] Is a directory")
 
 
-def test_the_inference_config_refuses_its_input_folder_as_output_and_counts_skipped_inputs(tiny_data, tmp_path):
+def test_the_inference_config_refuses_its_input_folder_as_output_and_counts_skipped_inputs(tiny_data, tmp_path, capsys):
     settings = {k: v for k, v in TINY.items() if k not in ("epochs", "val_interval", "batch_size")}
     settings |= {"bundle_root": str(ROOT), "device": "cpu", "ckpt_dir": str(tmp_path), "phi": 0.25}
     settings |= TINY_BY_DATASET["wbc"] | {"dataset_dir": str(tiny_data["wbc"])}
@@ -172,3 +172,5 @@ def test_the_inference_config_refuses_its_input_folder_as_output_and_counts_skip
             ["inference.json", "wbc.json"], "infer", **settings, input=str(images), output_dir=str(tmp_path / "o")
         )
     assert skipped.value.code == 1 and len(list((tmp_path / "o").glob("*_seg.png"))) == 5  # the others written
+    errors = [line.split(" - ERROR - ", 1)[1] for line in capsys.readouterr().out.splitlines() if " - ERROR - " in line]
+    assert errors[-1] == "1 of 6 inputs failed (named above): 1 at screening, 0 when segmented"

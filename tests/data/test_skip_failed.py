@@ -1,5 +1,6 @@
 import logging
 
+import pytest
 import torch
 from ignite.engine import Engine
 from monai.data import MetaTensor
@@ -31,3 +32,10 @@ def test_a_failing_sample_is_named_and_passed_on_unchanged(caplog):
     sample = _labels(1)
     assert chain(sample) is sample
     assert chain.failed == [("scan1.png", "OSError: disk full")] and not chain.empty
+    engine = Engine(lambda engine, batch: None)
+    engine.run([0, 1, 2])  # three inputs, one of them failed
+    chain.summary(engine)
+    with caplog.at_level(logging.ERROR, logger="bundle.data.skip_failed"), pytest.raises(SystemExit) as stop:
+        chain.exit_on_failure()
+    assert stop.value.code == 1
+    assert caplog.records[-1].getMessage() == "1 of 3 inputs failed (named above): 0 at screening, 1 when segmented"

@@ -73,6 +73,7 @@ MSD_ROWS = [
     ("two channels", "image", lambda p: _save(_volume(shape=(*SHAPE, 2)), p), "image has 2 channels"),
     ("NaN", "image", _with_value(np.nan), "image holds 1 NaN or infinite values"),
     ("Inf", "image", _with_value(np.inf), "image holds 1 NaN or infinite values"),
+    ("float64 beyond float32", "image", lambda p: _save(_volume().astype(np.float64) * 1e298, p), "reach 2e+300"),
     ("all zero", "image", lambda p: _save(np.zeros(SHAPE, np.float32), p), "image is all zeros"),
     ("label value 5", "label", lambda p: _save(_label() * 0 + 5, p), "label values 5 are outside the classes 0..2"),
     ("label of another shape", "label", lambda p: _save(_label((10, 12, 8)), p), "label shape (10, 12, 8) differs"),
