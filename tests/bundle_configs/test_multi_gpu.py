@@ -28,7 +28,11 @@ def test_two_processes_share_each_phi_and_write_one_plain_checkpoint(tiny_data, 
     assert result.returncode == 0, result.stderr[-3000:]
     # rank 0 alone logs and writes TensorBoard (training and validation: two event files)
     assert len(list((tmp_path / "runs").glob("events.out.tfevents.*"))) == 2
-    assert (result.stdout + result.stderr).count("SupervisedTrainer - INFO - Epoch[1] Complete") == 1
+    output = result.stdout + result.stderr
+    assert output.count("SupervisedTrainer - INFO - Epoch[1] Complete") == 1
+    # rank 0 alone shows the caching progress of the training and the validation data (once each; a bar prints
+    # its start and its end)
+    assert output.count("Loading dataset: 100%") == 2
 
     phis = [json.loads((tmp_path / f"phi_rank{rank}.json").read_text()) for rank in (0, 1)]
     assert phis[0] == phis[1] and len(phis[0]) >= 2  # each rank ran every iteration with the same phi
