@@ -8,13 +8,10 @@ Load a .ts with torch alone: torch.jit.load(path, _extra_files={"metadata.json":
 onnxruntime (metadata in InferenceSession(path).get_modelmeta().custom_metadata_map["metadata.json"]).
 """
 
-import json
-
 from bundle.cli import fire_checked, usage_errors
 from bundle.export import export_onnx, export_torchscript
 from bundle.pareto.choose import choose_phi
-from bundle.paths import CONFIGS
-from bundle.segmentation.network import load_bundle_network
+from bundle.segmentation.network import bundle_metadata, load_bundle_network
 
 
 def main(
@@ -36,7 +33,7 @@ def main(
             raise ValueError(f"--output must end in .ts (TorchScript) or .onnx, got {output}")
         chosen, _ = choose_phi(phi, sweep, max_gflops, max_latency_ms, max_dice_drop)
         network, parser = load_bundle_network(dataset, ckpt)
-    metadata = json.loads((CONFIGS / "metadata.json").read_text())
+    metadata = bundle_metadata(dataset)
     keys = ("dataset_name", "spatial_dims", "in_channels", "num_classes", "spatial_size")
     metadata |= {"dataset": dataset} | {key: parser.get_parsed_content(key) for key in keys}
     if output.endswith(".onnx"):

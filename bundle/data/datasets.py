@@ -27,6 +27,8 @@ class SegmentationDataset:
         datalist: root folder -> [{"image", "label"}] in the dataset's published layout.
         overlays: config files layered on ``train.json`` / ``inference.json`` (names in ``configs/``).
         shipped_weights: the trained model under ``models/``, or None where none ships.
+        metadata: metadata files layered on ``configs/metadata.json`` (names in ``configs/``), as MONAI merges a
+            ``--meta_file`` list: what describes this dataset's model (the export embeds it).
     """
 
     name: str
@@ -34,6 +36,7 @@ class SegmentationDataset:
     datalist: Callable[[str | Path], list[dict[str, str]]]
     overlays: tuple[str, ...] = ()
     shipped_weights: Path | None = None
+    metadata: tuple[str, ...] = ()
 
     def weights_file(self) -> Path:
         """``shipped_weights`` of a dataset that has them (every scripts' ``--dataset``); a ValueError otherwise."""
@@ -58,7 +61,9 @@ DATASETS = {
     dataset.name: dataset
     for dataset in (
         SegmentationDataset("hippocampus", "msd", msd_datalist, (), MODELS / "model.pt"),
-        SegmentationDataset("wbc", "wbc", wbc_datalist, ("wbc.json",), MODELS / "wbc" / "model.pt"),
+        SegmentationDataset(
+            "wbc", "wbc", wbc_datalist, ("wbc.json",), MODELS / "wbc" / "model.pt", ("metadata_wbc.json",)
+        ),
         # Any other Medical Segmentation Decathlon task in its layout, with the hippocampus configs' settings.
         SegmentationDataset("msd", "msd", msd_datalist),
         # neurite-oasis (OASIS-1 as Hoopes & Dalca distribute it): the paper's 2D task, 24 structures of the

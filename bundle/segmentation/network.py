@@ -23,3 +23,10 @@ def load_bundle_network(
     parser.read_config([str(CONFIGS / name) for name in ["inference.json", *entry.overlays]])
     weights = entry.weights_file() if ckpt is None else ckpt
     return load_weights(parser.get_parsed_content("network_def"), weights, device), parser
+
+
+def bundle_metadata(dataset: str) -> dict:
+    """``configs/metadata.json`` with the metadata overlays of ``dataset`` (one with shipped weights) merged on it,
+    as MONAI merges a ``--meta_file`` list: the description of that dataset's model."""
+    names = ["metadata.json", *get_shipped(dataset).metadata]
+    return dict(ConfigParser.load_config_files([str(CONFIGS / name) for name in names]))

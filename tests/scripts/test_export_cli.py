@@ -50,3 +50,18 @@ def test_an_unknown_output_format_is_a_usage_error(tmp_path):
     command = [sys.executable, str(ROOT / "scripts" / "export.py"), "--output", str(tmp_path / "net.pth")]
     result = subprocess.run(command, capture_output=True, text=True, timeout=120)
     assert result.returncode == 2 and "must end in .ts" in result.stderr
+
+
+def test_a_wbc_export_carries_the_wbc_metadata(tmp_path):
+    """Not the hippocampus description of configs/metadata.json: metadata_wbc.json is merged on it."""
+    command = [sys.executable, str(ROOT / "scripts" / "export.py"), "--dataset", "wbc", "--phi", "0.25"]
+    result = subprocess.run(
+        [*command, "--output", str(tmp_path / "wbc.ts")], capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    extra = {"metadata.json": ""}
+    torch.jit.load(str(tmp_path / "wbc.ts"), _extra_files=extra)
+    metadata = json.loads(extra["metadata.json"])
+    assert metadata["task"].startswith("White blood cell") and metadata["dataset_name"] == "wbc"
+    assert metadata["network_data_format"]["inputs"]["image"]["num_channels"] == 3 and metadata["phi"] == 0.25
+    assert metadata["version"] == json.loads((ROOT / "configs" / "metadata.json").read_text())["version"]
