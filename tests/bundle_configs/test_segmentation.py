@@ -9,6 +9,7 @@ import torch
 from monai.inferers import SimpleInferer, SlidingWindowInferer
 from PIL import Image
 
+from bundle.engine.training_curves import read_scalars
 from bundle.nets.factory import build_network
 from tests.bundle_configs.conftest import ROOT, TINY, TINY_BY_DATASET, run_workflow
 
@@ -40,6 +41,10 @@ def test_train_evaluate_infer(dataset, method, tiny_data, tmp_path):
     checkpoint = torch.load(tmp_path / "models" / "model.pt", weights_only=True)
     network = workflow.parser.get_parsed_content("network_def")
     assert set(checkpoint) == set(network.state_dict())
+    curves = read_scalars(tmp_path / "runs")  # the tags scripts/plot_training.py draws
+    assert {"train_loss", "val_mean_dice", "val_mean_dice@0.1", "val_mean_dice@0.25", "val_mean_dice@0.5"} <= set(
+        curves
+    )
 
     run_workflow(
         ["train.json", *DATASET_FILES[dataset], "evaluate.json"],
