@@ -6,14 +6,19 @@ whether it is faster depends on the processor (bf16 instructions), so "auto" tim
 network's input size, once, and keeps the answer (:func:`bundle.perf.cache.measured_here`).
 """
 
+import logging
 from collections.abc import Sequence
 
 import torch
 from torch import nn
 
+from bundle.data.validation import exit_on_bad_input
+from bundle.export import deployed_network
 from bundle.nets.unet import PhiUNet
 from bundle.perf.cache import measured_here
 from bundle.perf.inference_speed import FastNetwork, interleaved_latency_ms
+
+logger = logging.getLogger(__name__)
 
 PRECISIONS = ("auto", "fp32", "bf16", "channels_last")
 # What "auto" chooses among; torch.compile is left out: minutes of compiling per phi and input size.
@@ -53,3 +58,25 @@ def with_precision(
         raise ValueError(f"--precision must be one of {', '.join(PRECISIONS)}, got {precision!r}")
     chosen = fastest_precision(network, input_shape, device) if precision == "auto" else precision
     return (network if chosen == "fp32" else FastNetwork(network, chosen).eval()), chosen
+
+
+def deployed_with_precision(
+    network: nn.Module,
+    phi: float,
+    precision: str,
+    in_channels: int,
+    spatial_size: Sequence[int],
+    device: torch.device | str = "cpu",
+) -> nn.Module:
+    """The inference config's network: ``network`` (any method, its weights loaded) deployed at ``phi``
+    (:func:`bundle.export.deployed_network`) and run at ``precision`` (:func:`with_precision`; "auto" is timed on
+    a (1, ``in_channels``, *``spatial_size``) input, the training size). Logs the precision it runs at."""
+    deployed, chosen = with_precision(
+        deployed_network(network, phi).to(device), precision, (1, in_channels, *spatial_size), device
+    )
+    logger.info("phi %g, precision %s", phi, chosen)
+    return deployed
+
+
+# configs/inference.json: an unknown precision is one line and exit status 2, not the parser's traceback.
+checked_deployed_with_precision = exit_on_bad_input(deployed_with_precision)

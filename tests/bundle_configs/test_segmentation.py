@@ -4,6 +4,7 @@ import json
 import shutil
 
 import nibabel as nib
+import numpy as np
 import pytest
 import torch
 from monai.inferers import SimpleInferer, SlidingWindowInferer
@@ -179,3 +180,28 @@ def test_the_inference_config_refuses_its_input_folder_as_output_and_counts_skip
     assert skipped.value.code == 1 and len(list((tmp_path / "o").glob("*_seg.png"))) == 5  # the others written
     errors = [line.split(" - ERROR - ", 1)[1] for line in capsys.readouterr().out.splitlines() if " - ERROR - " in line]
     assert errors[-1] == "1 of 6 inputs failed (named above): 1 at screening, 0 when segmented"
+
+
+def test_the_inference_config_runs_the_deployed_network_at_the_precision_asked(tiny_data, tmp_path, capsys):
+    settings = {k: v for k, v in TINY.items() if k not in ("epochs", "val_interval", "batch_size")}
+    settings |= {"bundle_root": str(ROOT), "device": "cpu", "ckpt_dir": str(tmp_path), "phi": 0.25}
+    settings |= TINY_BY_DATASET["wbc"] | {"dataset_dir": str(tiny_data["wbc"])}
+    settings["input"] = str(tiny_data["wbc"] / "dataset1" / "images")
+    torch.manual_seed(0)
+    network = build_network("sshn", 2, 3, 3, TINY["features"], TINY["levels"], hidden=TINY["hidden"])
+    torch.save(network.state_dict(), tmp_path / "model.pt")
+    for precision in ("fp32", "bf16"):
+        run_workflow(["inference.json", "wbc.json"], "infer", **settings, output_dir=str(tmp_path / precision))
+        settings["precision"] = "bf16"
+    assert "phi 0.25, precision bf16" in capsys.readouterr().out
+    names = sorted(path.name for path in (tmp_path / "fp32").iterdir())
+    assert names == sorted(path.name for path in (tmp_path / "bf16").iterdir()) and len(names) == 5
+    agree = [
+        (np.array(Image.open(tmp_path / "fp32" / n)) == np.array(Image.open(tmp_path / "bf16" / n))).mean()
+        for n in names
+    ]
+    assert min(agree) > 0.9, agree
+    with pytest.raises(SystemExit) as refused:
+        run_workflow(["inference.json", "wbc.json"], "infer", **settings | {"precision": "fp16"})
+    assert refused.value.code == 2
+    assert "--precision must be one of auto, fp32, bf16, channels_last, got 'fp16'" in capsys.readouterr().err
