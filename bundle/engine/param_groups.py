@@ -29,7 +29,8 @@ def param_groups(network: nn.Module, lr: float, head_lr_scale: float = 1.0) -> l
     head = list(sshn.hypernet.head.parameters())
     head_ids = {id(p) for p in head}
     body = [p for p in network.parameters() if id(p) not in head_ids]
-    return [{"params": body, "lr": lr}, {"params": head, "lr": lr * head_lr_scale}]
+    # "name": read by bundle.engine.lr_logger (TensorBoard tags lr/body, lr/head); Adam keeps extra keys
+    return [{"params": body, "lr": lr, "name": "body"}, {"params": head, "lr": lr * head_lr_scale, "name": "head"}]
 
 
 # For the configs: a refused setting (head_lr_scale for a network without a hypernetwork) is one line, exit 2.

@@ -51,8 +51,9 @@ def _phi(tag: str) -> float:
 
 
 def plot_training_curves(log_dir: str | Path, output: str | Path, title: str, ce_epochs: int | None = None) -> Path:
-    """Write ``output`` (PNG): the training loss per epoch (mean over its iterations; log scale) and the validation
-    Dice at each phi against the epoch, with the best epoch of the mean marked. ``ce_epochs``: where the loss
+    """Write ``output`` (PNG): the training loss per epoch (mean over its iterations; log scale) with the learning
+    rates where the run logged them, and the validation Dice at each phi against the epoch, with the best epoch of
+    the mean marked. ``ce_epochs``: where the loss
     switches from cross-entropy to Dice (configs/train.json's ``ce_epochs``), drawn as a line; None draws none."""
     scalars = read_scalars(log_dir)
     per_phi = sorted((tag for tag in scalars if tag.startswith("val_mean_dice@")), key=_phi)
@@ -65,6 +66,13 @@ def plot_training_curves(log_dir: str | Path, output: str | Path, title: str, ce
     figure, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
     left.plot(*zip(*loss, strict=True), color="black")
     left.set(xlabel="epoch", ylabel="training loss (mean over the epoch)", yscale="log", title="training loss")
+    rates = sorted(tag for tag in scalars if tag == "lr" or tag.startswith("lr/"))
+    if rates:  # logged since 0.7.2 (bundle.engine.lr_logger); older runs have none
+        twin = left.twinx()
+        for tag in rates:
+            twin.plot(*zip(*scalars[tag], strict=True), linestyle=":", label=tag)
+        twin.set(ylabel="learning rate", yscale="log")
+        twin.legend(loc="center right")
     for tag in per_phi:
         right.plot(*zip(*scalars[tag], strict=True), label=f"phi {_phi(tag):g}")
     if "val_mean_dice" in scalars:

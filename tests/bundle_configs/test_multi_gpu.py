@@ -26,8 +26,8 @@ def test_two_processes_share_each_phi_and_write_one_plain_checkpoint(tiny_data, 
     settings |= {"ckpt_dir": str(tmp_path / "models"), "output_dir": str(tmp_path / "runs")}
     result = run_torchrun(files, "training", settings)
     assert result.returncode == 0, result.stderr[-3000:]
-    # rank 0 alone logs and writes TensorBoard (training and validation: two event files)
-    assert len(list((tmp_path / "runs").glob("events.out.tfevents.*"))) == 2
+    # rank 0 alone logs and writes TensorBoard (training loss, validation, learning rates: three event files)
+    assert len(list((tmp_path / "runs").glob("events.out.tfevents.*"))) == 3
     output = result.stdout + result.stderr
     assert output.count("SupervisedTrainer - INFO - Epoch[1] Complete") == 1
     # rank 0 alone shows the caching progress of the training and the validation data (once each; a bar prints
@@ -94,10 +94,11 @@ def test_only_rank_0_runs_the_handlers_that_report():
     in train.json must be disabled by it (TensorBoard writes its event file when it is built)."""
     train = json.loads((CONFIGS / "train.json").read_text())
     reporting = {"StatsHandler", "TensorBoardStatsHandler", "ignite.handlers.ProgressBar"}
+    reporting |= {"bundle.engine.lr_logger.LearningRateLogger"}
     handlers = [h for section in ("train", "validate") for h in train[section]["handlers"] if isinstance(h, dict)]
     assert [h["_target_"] for h in handlers if h.get("_disabled_") == "@secondary_rank"] == [
         h["_target_"] for h in handlers if h["_target_"] in reporting
     ]
-    assert len([h for h in handlers if h["_target_"] in reporting]) == 5
+    assert len([h for h in handlers if h["_target_"] in reporting]) == 6
     multi = json.loads((CONFIGS / "multi_gpu_train.json").read_text())
     assert multi["secondary_rank"] == {"_target_": "bundle.engine.distributed.is_secondary"}

@@ -16,6 +16,8 @@ def _write_run(folder, epochs=EPOCHS, loss_offset=0.0) -> None:
     trainer, evaluator = SummaryWriter(folder), SummaryWriter(folder)
     for step in range(1, epochs * STEPS_PER_EPOCH + 1):
         trainer.add_scalar("train_loss", 1.0 / step + loss_offset, step)
+    for epoch in range(1, epochs + 1):
+        trainer.add_scalar("lr/body", 1e-3 / epoch, epoch)
     for epoch in range(2, epochs + 1, 2):
         for phi in (0.1, 0.5):
             evaluator.add_scalar(f"val_mean_dice@{phi}", epoch / 10 + phi, epoch)
@@ -26,7 +28,7 @@ def _write_run(folder, epochs=EPOCHS, loss_offset=0.0) -> None:
 def test_scalars_are_read_by_tag_in_step_order(tmp_path):
     _write_run(tmp_path)
     scalars = read_scalars(tmp_path)
-    assert sorted(scalars) == ["train_loss", "val_mean_dice", "val_mean_dice@0.1", "val_mean_dice@0.5"]
+    assert sorted(scalars) == ["lr/body", "train_loss", "val_mean_dice", "val_mean_dice@0.1", "val_mean_dice@0.5"]
     assert [step for step, _ in scalars["train_loss"]] == list(range(1, 13))
     assert scalars["val_mean_dice@0.5"] == [(2, pytest.approx(0.7)), (4, pytest.approx(0.9))]
 
