@@ -9,6 +9,7 @@ import torch
 from torch.utils.data import Dataset
 
 from bundle.data.datalist import split_datalist
+from bundle.data.validation import exit_on_bad_input
 
 CORONAL_AXIS = 1  # arrays are (x, y, z) in RAS: y runs posterior -> anterior
 
@@ -108,5 +109,16 @@ def label_count(grid_dir: str | Path) -> int:
 def registration_pairs(
     grid_dir: str | Path, split: str, seed: int = 0, slices: Sequence[int] | None = None
 ) -> PairDataset:
-    """The pairs of one split's subjects in ``grid_dir`` (the entry point the bundle configs use)."""
-    return PairDataset(grid_dir, split_subjects(grid_dir, split, seed), label_ids(grid_dir), slices)
+    """The pairs of one split's subjects in ``grid_dir`` (the entry point the bundle configs use); a ValueError
+    where the split holds fewer than two subjects."""
+    subjects = split_subjects(grid_dir, split, seed)
+    if len(subjects) < 2:
+        raise ValueError(
+            f"{grid_dir}: its {split} split (split seed {seed}) holds {len(subjects)} subject(s) {subjects}, and pairs "
+            f"need two: give more subjects (a trial on very few: --train#dataset#split all --val_split all)"
+        )
+    return PairDataset(grid_dir, subjects, label_ids(grid_dir), slices)
+
+
+# For the configs: a split too small for pairs is one line and exit status 2, not the parser's traceback.
+checked_registration_pairs = exit_on_bad_input(registration_pairs)
