@@ -4,6 +4,7 @@ a deployed network at its own phi, and a deployed network run at several precisi
 from collections.abc import Callable, Iterable, Sequence
 
 import torch
+import torch.distributed as dist
 from ignite.engine import Engine
 from ignite.metrics import Metric
 from monai.engines import SupervisedEvaluator
@@ -56,38 +57,57 @@ class PhiDice(Metric):
     ``self.table``: phi -> {"mean": float, "per_label": [float per foreground label]}, over
     ``self.images`` images.
 
-    Computed on this process alone: MONAI's ``DiceMetric`` would all-gather its buffers across the
-    ranks of a distributed run, which mixes the phis when ranks sweep different phis; every rank of a
-    multi-GPU training validates the whole validation set, so nothing needs gathering.
+    Computed on this process alone unless ``gather``: MONAI's ``DiceMetric`` would all-gather its buffers
+    across the ranks of a distributed run, which mixes the phis when ranks sweep different phis; every rank of
+    a multi-GPU training validates the whole validation set, so nothing needs gathering. ``gather`` (a
+    multi-GPU evaluation, configs/multi_gpu_evaluate.json, where each rank holds a part of the images):
+    every rank's per-image Dice is collected before the means, so each rank computes the whole set's table.
     """
 
     # Ignite hands update() these entries of the engine's output, in this order.
     required_output_keys = ("preds", "label")
 
     def __init__(
-        self, phis: Sequence[float], num_classes: int, output_transform: Callable = lambda output: output
+        self,
+        phis: Sequence[float],
+        num_classes: int,
+        output_transform: Callable = lambda output: output,
+        gather: bool = False,
     ) -> None:
         self.phis = [float(phi) for phi in phis]
-        self.num_classes = num_classes
+        self.num_classes, self.gather = num_classes, gather
         self.table: dict[float, dict] = {}
         super().__init__(output_transform=output_transform)
 
     def reset(self) -> None:
-        self.images = 0
+        self.images = 0  # this process's images; after compute(), every rank's where gathered
+        self._count = 0
         self._dice: dict[float, list[torch.Tensor]] = {phi: [] for phi in self.phis}
 
     def update(self, output: tuple[dict[float, torch.Tensor], torch.Tensor]) -> None:
         preds, label = output
-        self.images += label.shape[0]
+        self._count += label.shape[0]
+        self.images = self._count
         label = one_hot(label.long(), self.num_classes)
         for phi in self.phis:
             prediction = one_hot(preds[phi].long(), self.num_classes)
             self._dice[phi].append(compute_dice(prediction, label, include_background=False).cpu())
 
+    def _gathered(self) -> tuple[dict[float, list[torch.Tensor]], int]:
+        """Every rank's per-image Dice and image count (this process's alone without ``gather`` or a group)."""
+        if not (self.gather and dist.is_available() and dist.is_initialized()):
+            return self._dice, self._count
+        parts: list = [None] * dist.get_world_size()
+        # objects, not tensors: the ranks hold different numbers of images (all_gather needs equal shapes)
+        dist.all_gather_object(parts, (self._dice, self._count))
+        dice = {phi: [tensor for part, _ in parts for tensor in part[phi]] for phi in self.phis}
+        return dice, sum(images for _, images in parts)
+
     def compute(self) -> float:
         self.table = {}
+        dice, self.images = self._gathered()
         for phi in self.phis:
-            per_image = torch.cat(self._dice[phi])  # (images, foreground labels), NaN where a label is absent
+            per_image = torch.cat(dice[phi])  # (images, foreground labels), NaN where a label is absent
             per_label = torch.nanmean(per_image, dim=0)
             self.table[phi] = {"mean": per_label.nanmean().item(), "per_label": per_label.tolist()}
         return sum(row["mean"] for row in self.table.values()) / len(self.table)

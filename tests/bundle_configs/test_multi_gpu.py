@@ -102,3 +102,29 @@ def test_only_rank_0_runs_the_handlers_that_report():
     assert len([h for h in handlers if h["_target_"] in reporting]) == 6
     multi = json.loads((CONFIGS / "multi_gpu_train.json").read_text())
     assert multi["secondary_rank"] == {"_target_": "bundle.engine.distributed.is_secondary"}
+
+
+def test_two_processes_split_the_evaluation_and_report_the_one_process_dice(tiny_data, tmp_path):
+    """configs/multi_gpu_evaluate.json: each rank evaluates part of the images (10 images: 5 each), the per-image
+    Dice is gathered, and rank 0 writes the report one process writes."""
+    parser = ConfigParser()
+    parser.read_config([str(CONFIGS / name) for name in ("train.json", "wbc.json")])
+    parser.update(TINY)
+    torch.manual_seed(0)
+    (tmp_path / "models").mkdir()
+    torch.save(parser.get_parsed_content("network_def").state_dict(), tmp_path / "models" / "model.pt")
+    settings = TINY | {"spatial_size": [24, 24], "dataset_dir": str(tiny_data["wbc"]), "num_workers": 0}
+    settings |= {"ckpt_dir": str(tmp_path / "models"), "eval_split": "all"}
+    reports = {}
+    for processes, extra in ((1, ()), (2, ("multi_gpu_evaluate.json",))):
+        names = ("train.json", "wbc.json", "evaluate.json", *extra)
+        out = tmp_path / f"eval{processes}"
+        result = run_torchrun(
+            [str(CONFIGS / n) for n in names], "evaluating", settings | {"eval_dir": str(out)}, processes
+        )
+        assert result.returncode == 0, result.stderr[-3000:]
+        assert (result.stdout + result.stderr).count("Dice per phi and label:") == 1  # rank 0 alone reports
+        reports[processes] = json.loads((out / "dice.json").read_text())
+    assert reports[1]["images"] == reports[2]["images"] == 10, (reports[1]["images"], reports[2]["images"])
+    for one, two in zip(reports[1]["rows"], reports[2]["rows"], strict=True):
+        assert one == pytest.approx(two, abs=1e-6)
