@@ -71,7 +71,10 @@ class Profile:
     lr_grid: tuple[float, ...] = (1e-4, 3e-4, 1e-3, 3e-3, 1e-2)
     lr_fixed_phi: float = 0.5
     # One 3D brain pair per step, as configs/registration_3d.json: a batch of 8 would not fit memory.
-    dataset_training: dict[str, dict] = field(default_factory=lambda: {"registration_3d": {"batch_size": 1}})
+    # whole volumes one at a time (an OASIS volume at 32 features holds about 0.9 GB per activation map)
+    dataset_training: dict[str, dict] = field(
+        default_factory=lambda: {"registration_3d": {"batch_size": 1}, "oasis3d": {"batch_size": 1}}
+    )
     overrides: dict = field(default_factory=dict)
     jobs: int = 1
     threads: int = 0  # 0: torch's default
@@ -99,10 +102,13 @@ PROFILES = {
             "patience": 1,
             "warmup_steps": 1,
         },
-        # registration: the generated subjects of tests/registration/conftest.py (11 x 9 x 13)
+        # registration: the generated subjects of tests/registration/conftest.py (11 x 9 x 13); OASIS: crops of the
+        # generated neurite-oasis subjects of tests/data/test_datalist.py
         spatial_size={
             "wbc": [24, 24],
             "hippocampus": [12, 12, 12],
+            "oasis2d": [32, 32],
+            "oasis3d": [16, 16, 16],
             "registration": [11, 13],
             "registration_3d": [11, 9, 13],
         },
@@ -142,9 +148,13 @@ PROFILES = {
             "warmup_steps": 50,
         },
         # registration: the 2 mm Mindboggle grid, the bundle's reduced CPU size (2D: 80 x 80 coronal slices)
+        # OASIS: the paper's 160 x 192 slices (no resizing: the oasis transforms crop around the centre); 3D a
+        # 96 x 112 x 128 crop of the 160 x 192 x 224 volumes
         spatial_size={
             "wbc": [64, 64],
             "hippocampus": [24, 32, 24],
+            "oasis2d": [160, 192],
+            "oasis3d": [96, 112, 128],
             "registration": [80, 80],
             "registration_3d": [80, 96, 80],
         },
@@ -175,6 +185,8 @@ PROFILES = {
         spatial_size={
             "wbc": [128, 128],
             "hippocampus": [40, 56, 40],
+            "oasis2d": [160, 192],
+            "oasis3d": [160, 192, 224],
             "registration": [160, 160],
             "registration_3d": [160, 192, 160],
         },

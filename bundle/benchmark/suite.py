@@ -32,8 +32,8 @@ from bundle.paths import ROOT
 class Benchmark:
     """The paper's experiments on ``dataset`` with ``profile`` ("tiny", "quick", "full").
 
-    ``dataset``: "wbc" or "hippocampus" (``dataset_dir`` in that dataset's layout), or "registration"
-    (2D coronal slices) or "registration_3d" (``dataset_dir`` a Mindboggle folder, aligned and cached
+    ``dataset``: "wbc", "hippocampus", "oasis2d" or "oasis3d" (``dataset_dir`` in that dataset's layout), or
+    "registration" (2D coronal slices) or "registration_3d" (``dataset_dir`` a Mindboggle folder, aligned and cached
     on the profile's grid at the start, or a folder of cached ``<subject>.npz``). Runs (checkpoints,
     logs) go to ``<output_dir>/runs``; tables, figures, analyses and report.md to ``report_dir``
     (default ``output_dir``). A part that does not apply to the dataset's task raises a ValueError.

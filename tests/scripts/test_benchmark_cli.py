@@ -11,7 +11,7 @@ SCRIPT = Path(__file__).parents[2] / "scripts" / "benchmark.py"
 
 # (options, the message's start)
 BAD_OPTIONS = [
-    (["--dataset", "unknown"], "error: dataset must be one of ['hippocampus', 'registration', 'registration_3d',"),
+    (["--dataset", "unknown"], "error: dataset must be one of ['hippocampus', 'oasis2d', 'oasis3d', 'registration',"),
     (["--profile", "unknown"], "error: profile must be one of ['full', 'quick', 'tiny'], got 'unknown'"),
     (["--seeds", "[]"], "error: seeds must be a non-empty list of integers >= 0, got []"),
     (["--training", "{lr: 0.1}"], "error: training must not set lr"),
