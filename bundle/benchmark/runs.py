@@ -22,6 +22,7 @@ from tqdm import tqdm
 
 from bundle.benchmark.profiles import Profile
 from bundle.benchmark.tasks import get_task
+from bundle.benchmark.workers import exit_with_parent
 from bundle.cli import refuse_expressions
 from bundle.export import load_weights
 from bundle.io import write_atomically
@@ -152,7 +153,8 @@ def run_all(
     else:
         if profile.threads:
             os.environ["OMP_NUM_THREADS"] = str(profile.threads)  # inherited by the spawned workers
-        with ProcessPoolExecutor(profile.jobs, mp_context=get_context("spawn")) as pool:
+        context = get_context("spawn")
+        with ProcessPoolExecutor(profile.jobs, context, initializer=exit_with_parent, initargs=(os.getpid(),)) as pool:
             futures = [pool.submit(train_and_test, spec, profile, dataset, data_dir, output_dir) for spec in todo]
             for future in tqdm(futures, desc="benchmark runs", unit="run"):
                 future.result()
