@@ -4,6 +4,7 @@ MONAI's ``NibabelWriter`` and ``PILWriter`` write straight to the final name: a 
 writing leaves a truncated file that looks like a result. ``SaveImaged(writer=...)`` takes these.
 """
 
+import logging
 import os
 from collections.abc import Sequence
 
@@ -13,13 +14,18 @@ from monai.data import ImageWriter, NibabelWriter, PILWriter
 
 from bundle.io import replace_atomically
 
+logger = logging.getLogger(__name__)
+
 
 class _AtomicWrite(ImageWriter):
     """Mixin for an ``ImageWriter`` (first in the bases, before the writer it wraps): the writer's own ``write``
     aimed at a temporary name, then renamed."""
 
     def write(self, filename: str | os.PathLike, verbose: bool = False, **kwargs) -> None:
-        replace_atomically(filename, lambda temporary: super(_AtomicWrite, self).write(temporary, verbose, **kwargs))
+        # MONAI's verbose line would name the temporary file: the final name is logged instead
+        if verbose:
+            logger.info("writing: %s", filename)
+        replace_atomically(filename, lambda temporary: super(_AtomicWrite, self).write(temporary, False, **kwargs))
 
 
 class AtomicNibabelWriter(_AtomicWrite, NibabelWriter):

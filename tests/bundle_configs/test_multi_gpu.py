@@ -96,9 +96,11 @@ def test_only_rank_0_runs_the_handlers_that_report():
     reporting = {"StatsHandler", "TensorBoardStatsHandler", "ignite.handlers.ProgressBar"}
     reporting |= {"bundle.engine.lr_logger.LearningRateLogger"}
     handlers = [h for section in ("train", "validate") for h in train[section]["handlers"] if isinstance(h, dict)]
-    assert [h["_target_"] for h in handlers if h.get("_disabled_") == "@secondary_rank"] == [
+    # the progress bar also hides where stderr is not a terminal (bundle.engine.progress), on rank 0 too
+    assert [h["_target_"] for h in handlers if h.get("_disabled_") in ("@secondary_rank", "@hide_progress")] == [
         h["_target_"] for h in handlers if h["_target_"] in reporting
     ]
+    assert train["hide_progress"]["secondary_rank"] == "@secondary_rank"
     assert len([h for h in handlers if h["_target_"] in reporting]) == 6
     multi = json.loads((CONFIGS / "multi_gpu_train.json").read_text())
     assert multi["secondary_rank"] == {"_target_": "bundle.engine.distributed.is_secondary"}
