@@ -18,21 +18,31 @@ tiny (tests), quick (2 CPU cores, several hours), full (the paper's budget, for 
 """
 
 import functools
+from collections.abc import Callable
 
 from bundle.benchmark.suite import Benchmark
+from bundle.benchmark.tasks.base import PARTS
 from bundle.cli import fire_checked, usage_errors
 
 
-# The benchmark whose options are usage errors: an unknown --dataset or --profile, bad --seeds, --training or
-# --lr_grid are one line and exit status 2, not a traceback.
+def _checked(method: Callable) -> Callable:
+    """``method`` whose ValueError or FileNotFoundError (an unknown --dataset, bad --seeds, a missing
+    --dataset_dir, a part that does not apply, runs not finished under --train false) is one line, exit 2."""
+
+    @functools.wraps(method)  # fire and the option check read the wrapped signature
+    def checked(*args, **kwargs):
+        with usage_errors(FileNotFoundError):
+            return method(*args, **kwargs)
+
+    return checked
+
+
 class CommandLineBenchmark(Benchmark):
     __doc__ = Benchmark.__doc__  # the help fire prints
 
-    # fire and the option check read the wrapped signature; mypy cannot type a wrapped constructor
-    @functools.wraps(Benchmark.__init__)  # type: ignore[misc]
-    def __init__(self, *args, **kwargs) -> None:
-        with usage_errors():
-            super().__init__(*args, **kwargs)
+
+for _name in ("__init__", *PARTS, "report", "all"):
+    setattr(CommandLineBenchmark, _name, _checked(getattr(Benchmark, _name)))
 
 
 if __name__ == "__main__":

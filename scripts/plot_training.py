@@ -13,9 +13,11 @@ from bundle.engine.training_curves import plot_training_curves
 def main(log_dir: str, output: str, title: str = "training", ce_epochs: int | None = None) -> None:
     """Write OUTPUT (PNG) from the event files in LOG_DIR (a training run's ``output_dir``). ``ce_epochs``: the
     run's ``ce_epochs`` (where its loss switches from cross-entropy to Dice), drawn as a line."""
-    with usage_errors():
+    with usage_errors(OSError):  # a missing log folder, an output that is a folder or under a file
         if not output.endswith(".png"):
             raise ValueError(f"output must end in .png, got {output}")
+        if ce_epochs is not None and (isinstance(ce_epochs, bool) or not isinstance(ce_epochs, int) or ce_epochs < 0):
+            raise ValueError(f"--ce_epochs must be an integer >= 0, got {ce_epochs!r}")
         written = plot_training_curves(log_dir, output, title, ce_epochs)
     print(f"wrote {written}")
 

@@ -61,8 +61,14 @@ class Benchmark:
     ) -> None:
         self.train = as_flag("train", train)  # fire passes --train false as the string "false"
         self.dataset, self.profile, self.task = dataset, get_profile(profile), get_task(dataset)
+        if isinstance(seeds, int) and not isinstance(seeds, bool):
+            seeds = [seeds]  # fire passes --seeds 1 (no brackets) as one number
         if seeds is not None:  # fewer (or other) seeds than the profile's; the report lists those that ran
-            if not seeds or not all(isinstance(seed, int) and seed >= 0 for seed in seeds):
+            if (
+                not isinstance(seeds, list | tuple)
+                or not seeds
+                or not all(isinstance(seed, int) and seed >= 0 for seed in seeds)
+            ):
                 raise ValueError(f"seeds must be a non-empty list of integers >= 0, got {seeds!r}")
             self.profile = dataclasses.replace(self.profile, seeds=tuple(seeds))
         if training:

@@ -42,7 +42,7 @@ class SkipFailed(Compose):
         super().__init__(*args, **kwargs)
         self.failed: list[tuple[str, str]] = []
         self.empty: list[str] = []  # written, but all background
-        self.processed = 0  # inputs the run went through, set when it completes
+        self.processed = 0  # the run's iterations (batches), set when it completes
 
     # MONAI's Compose names its first argument input_, its base Transform data: no name fits both.
     def __call__(  # type: ignore[override]
@@ -68,6 +68,7 @@ class SkipFailed(Compose):
         engine.add_event_handler(Events.COMPLETED, self.summary)
 
     def summary(self, engine: Engine) -> None:
+        """At the end of the run: how far it went, and how many label maps are all background."""
         self.processed = engine.state.iteration
         if self.empty:
             logger.warning("%d label maps are all background (named above)", len(self.empty))
@@ -77,9 +78,9 @@ class SkipFailed(Compose):
         here and (given the run's ``input`` file or folder and the datalist ``kept`` after screening) those
         that screening skipped, as scripts/segment.py counts them."""
         # Not from the COMPLETED handler: ignite logs a traceback for any exception raised inside the run.
-        skipped = len(image_files(input)) - len(kept) if input is not None else 0
+        total = len(image_files(input)) if input is not None else max(len(kept), self.processed)
+        skipped = total - len(kept) if input is not None else 0
         if self.failed or skipped:
-            total = skipped + self.processed
             logger.error(
                 "%d of %d inputs failed (named above): %d at screening, %d when segmented",
                 skipped + len(self.failed),

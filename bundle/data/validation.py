@@ -172,7 +172,7 @@ def _check_float32_range(path: str | Path) -> None:
     if values.is_floating_point() and bool(torch.isfinite(values).all()):
         largest, limit = float(values.abs().max()), torch.finfo(torch.float32).max
         raise InputError(
-            path, f"image values reach {largest:.3g}, beyond float32's range (+-{limit:.3g}): rescale its intensities"
+            path, f"values reach {largest:.3g}, beyond float32's range (+-{limit:.3g}) in which the bundle computes"
         )
 
 

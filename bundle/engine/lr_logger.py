@@ -22,22 +22,27 @@ class LearningRateLogger:
 
     def __init__(self, optimizer: torch.optim.Optimizer, log_dir: str | Path) -> None:
         self.optimizer, self.log_dir = optimizer, Path(log_dir)
+        # read now: resuming a last.pt written before the groups were named replaces them with unnamed ones
+        self.names = [str(group.get("name", index)) for index, group in enumerate(optimizer.param_groups)]
         self.writer: SummaryWriter | None = None  # opened on the first epoch: building the config writes no file
 
     def attach(self, engine: Engine) -> None:
+        """Log at every epoch's end; close the event file when the run completes."""
         engine.add_event_handler(Events.EPOCH_COMPLETED, self)
         engine.add_event_handler(Events.COMPLETED, self.close)
 
     def __call__(self, engine: Engine) -> None:
+        """Write each group's current learning rate at ``engine``'s epoch."""
         if self.writer is None:
             self.writer = SummaryWriter(str(self.log_dir))
         groups = self.optimizer.param_groups
-        for index, group in enumerate(groups):
-            tag = "lr" if len(groups) == 1 else f"lr/{group.get('name', index)}"
-            self.writer.add_scalar(tag, group["lr"], engine.state.epoch)
+        names = self.names if len(self.names) == len(groups) else [str(index) for index in range(len(groups))]
+        for name, group in zip(names, groups, strict=True):
+            self.writer.add_scalar("lr" if len(groups) == 1 else f"lr/{name}", group["lr"], engine.state.epoch)
         self.writer.flush()
 
     def close(self, engine: Engine | None = None) -> None:
+        """Flush and close the event file (a later epoch opens a new one)."""
         if self.writer is not None:
             self.writer.close()
             self.writer = None

@@ -46,8 +46,21 @@ def epoch_means(curve: Curve, steps_per_epoch: int) -> Curve:
     return [(epoch, sum(values) / len(values)) for epoch, values in sorted(sums.items())]
 
 
-def _phi(tag: str) -> float:
-    return float(tag.partition("@")[2])
+def _phi(tag: str) -> float | None:
+    """The phi of a ``val_mean_dice@<phi>`` tag; None for another suffix (registration's ``@affine`` floor)."""
+    try:
+        return float(tag.partition("@")[2])
+    except ValueError:
+        return None
+
+
+def steps_per_epoch(scalars: dict[str, Curve], validated: list[int]) -> int:
+    """Training iterations per epoch of a run (``scalars`` from :func:`read_scalars`; ``validated``: its validated
+    epochs): the last loss step over the epochs trained, which the learning-rate tags' last epoch gives (logged every
+    epoch since 0.7.2), else the last validated epoch (then a run whose last epoch was not validated is misread)."""
+    rates = [curve[-1][0] for tag, curve in scalars.items() if tag == "lr" or tag.startswith("lr/")]
+    epochs = max(rates) if rates else validated[-1]
+    return max(1, round(scalars["train_loss"][-1][0] / epochs))
 
 
 def plot_training_curves(log_dir: str | Path, output: str | Path, title: str, ce_epochs: int | None = None) -> Path:
@@ -56,13 +69,12 @@ def plot_training_curves(log_dir: str | Path, output: str | Path, title: str, ce
     the mean marked. ``ce_epochs``: where the loss
     switches from cross-entropy to Dice (configs/train.json's ``ce_epochs``), drawn as a line; None draws none."""
     scalars = read_scalars(log_dir)
-    per_phi = sorted((tag for tag in scalars if tag.startswith("val_mean_dice@")), key=_phi)
+    phis = {tag: _phi(tag) for tag in scalars if tag.startswith("val_mean_dice@")}
+    per_phi = sorted((tag for tag, phi in phis.items() if phi is not None), key=lambda tag: phis[tag] or 0.0)
     if "train_loss" not in scalars or not per_phi:
         raise ValueError(f"{log_dir}: expected the tags train_loss and val_mean_dice@<phi>, found {sorted(scalars)}")
     validated = [epoch for epoch, _ in scalars[per_phi[0]]]
-    # the trainer logs at each iteration, the evaluator at each validated epoch: the last of each is the same epoch
-    steps_per_epoch = max(1, round(scalars["train_loss"][-1][0] / validated[-1]))
-    loss = epoch_means(scalars["train_loss"], steps_per_epoch)
+    loss = epoch_means(scalars["train_loss"], steps_per_epoch(scalars, validated))
     figure, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
     left.plot(*zip(*loss, strict=True), color="black")
     left.set(xlabel="epoch", ylabel="training loss (mean over the epoch)", yscale="log", title="training loss")
@@ -74,7 +86,9 @@ def plot_training_curves(log_dir: str | Path, output: str | Path, title: str, ce
         twin.set(ylabel="learning rate", yscale="log")
         twin.legend(loc="center right")
     for tag in per_phi:
-        right.plot(*zip(*scalars[tag], strict=True), label=f"phi {_phi(tag):g}")
+        right.plot(*zip(*scalars[tag], strict=True), label=f"phi {phis[tag]:g}")
+    if "val_mean_dice@affine" in scalars:  # registration: the Dice of the affine alignment alone, the floor
+        right.plot(*zip(*scalars["val_mean_dice@affine"], strict=True), color="grey", label="affine only")
     if "val_mean_dice" in scalars:
         best_epoch, best = max(scalars["val_mean_dice"], key=lambda point: point[1])
         right.axvline(best_epoch, color="grey", linestyle=":", label=f"best mean {best:.3f} (epoch {best_epoch})")

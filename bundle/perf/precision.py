@@ -62,19 +62,19 @@ def with_precision(
 
 def deployed_with_precision(
     network: nn.Module,
-    phi: float,
+    phi: float | Sequence[float],
     precision: str,
     in_channels: int,
     spatial_size: Sequence[int],
     device: torch.device | str = "cpu",
 ) -> nn.Module:
-    """The inference config's network: ``network`` (any method, its weights loaded) deployed at ``phi``
-    (:func:`bundle.export.deployed_network`) and run at ``precision`` (:func:`with_precision`; "auto" is timed on
-    a (1, ``in_channels``, *``spatial_size``) input, the training size). Logs the precision it runs at."""
+    """The inference config's network: ``network`` (any method, its weights loaded) deployed at ``phi`` (one, or one
+    per resizing level; :func:`bundle.export.deployed_network`) and run at ``precision`` (:func:`with_precision`;
+    "auto" is timed on a (1, ``in_channels``, *``spatial_size``) input, the training size). Logs the precision."""
     deployed, chosen = with_precision(
         deployed_network(network, phi).to(device), precision, (1, in_channels, *spatial_size), device
     )
-    logger.info("phi %g, precision %s", phi, chosen)
+    logger.info("phi %s, precision %s", phi, chosen)
     return deployed
 
 

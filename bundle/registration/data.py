@@ -114,8 +114,9 @@ def registration_pairs(
     subjects = split_subjects(grid_dir, split, seed)
     if len(subjects) < 2:
         raise ValueError(
-            f"{grid_dir}: its {split} split (split seed {seed}) holds {len(subjects)} subject(s) {subjects}, and pairs "
-            f"need two: give more subjects (a trial on very few: --train#dataset#split all --val_split all)"
+            f"{grid_dir}: its {split} split (split seed {seed}) holds {len(subjects)} of its subjects {subjects}, and "
+            "pairs need two: give more subjects (a trial on very few: --train#dataset#split all --val_split all to "
+            "train, --eval_split all to evaluate)"
         )
     return PairDataset(grid_dir, subjects, label_ids(grid_dir), slices)
 

@@ -10,7 +10,7 @@ import torch
 from monai.bundle import ConfigParser
 
 from bundle.checked_run import checked_overrides
-from bundle.data.validation import CheckedLoadImaged, check_image
+from bundle.data.validation import CheckedLoadImaged, check_image, exit_on_bad_input
 from bundle.export import load_weights
 from bundle.io import replace_atomically
 from bundle.nets.unet import PhiUNet
@@ -89,3 +89,8 @@ def register_files(
         image = nib.Nifti1Image(array, affine)
         replace_atomically(paths[name], functools.partial(nib.save, image))
     return paths, chosen
+
+
+# configs/registration_inference.json: a bad input or setting (--precision fp16, grids that differ) is one line and
+# exit status 2, not the parser's traceback.
+checked_register_files = exit_on_bad_input(register_files)

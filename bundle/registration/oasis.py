@@ -8,6 +8,7 @@ Each subject becomes ``<subject>.npz`` (``image`` float32 in [0, 1], ``label`` i
 to axis 1, so that a slice is ``coronal`` index 0 of a volume one slice deep.
 """
 
+import hashlib
 import logging
 from functools import partial
 from pathlib import Path
@@ -29,7 +30,8 @@ FILES = {
     2: ("slice_norm", {"seg24": 25, "seg4": 5}),
     3: ("aligned_norm", {"seg35": 36, "seg4": 5}),
 }
-# "1mm": the release's grid (160 x 192 slices, 160 x 224 x 192 volumes); "2mm": every other voxel, images
+# "1mm": the release's grid (160 x 192 slices; 160 x 192 x 224 volumes, cached as 160 x 224 x 192 with the coronal
+# axis second); "2mm": every other voxel, images
 # averaged over 2-voxel blocks (an odd axis loses its last voxel), labels taken at the blocks' first voxel
 GRIDS = ("1mm", "2mm")
 RELEASE_DATASET = {2: "oasis2d", 3: "oasis3d"}  # whose transform family screens the files
@@ -37,6 +39,7 @@ CORONAL = 2  # the release's anterior axis (orientation L, I, A)
 
 
 def _files(spatial_dims: int, labels: str) -> tuple[str, str, int]:
+    """The release's image and label file names (without .nii.gz) and the label classes of one setting."""
     if spatial_dims not in FILES:
         raise ValueError(f"spatial_dims must be 2 (slices) or 3 (volumes), got {spatial_dims!r}")
     image, label_maps = FILES[spatial_dims]
@@ -67,7 +70,9 @@ def prepare(
     data_dir: str | Path, cache_dir: str | Path, spatial_dims: int = 2, labels: str | None = None, grid: str = "1mm"
 ) -> Path:
     """Cache every subject of the neurite-oasis folder ``data_dir`` for registration; returns the cache folder
-    (``<cache_dir>/<spatial_dims>d_<labels>_<grid>``), which the registration configs read as ``grid_dir``.
+    (``<cache_dir>/<spatial_dims>d_<labels>_<grid>_<8 hex digits of data_dir's path>``), which the registration
+    configs read as ``grid_dir``. A subject is cached once, by name: replace its files and the cache keeps the old
+    ones (delete the cache folder to redo it).
 
     ``labels``: "seg24" or "seg4" for slices, "seg35" or "seg4" for volumes (None: seg24 / seg35, the paper's).
     Every subject's files are screened first (present, readable, finite, labels within range, image and label
@@ -77,7 +82,9 @@ def prepare(
     image_name, label_name, num_classes = _files(spatial_dims, labels)
     if grid not in GRIDS:
         raise ValueError(f"grid must be one of {GRIDS}, got {grid!r}")
-    out = Path(cache_dir) / f"{spatial_dims}d_{labels}_{grid}"
+    # one cache per data folder: two folders sharing one cache_dir would otherwise pair each other's subjects
+    source = hashlib.sha1(str(Path(data_dir).resolve()).encode()).hexdigest()[:8]
+    out = Path(cache_dir) / f"{spatial_dims}d_{labels}_{grid}_{source}"
     items = neurite_oasis_datalist(data_dir, image=image_name, label=label_name)
     todo = [item for item in items if not (out / f"{Path(item['image']).parent.name}.npz").is_file()]
     if not todo:

@@ -6,7 +6,9 @@ from monai.bundle import ConfigParser
 from torch import nn
 
 from bundle.data.datasets import get_shipped
+from bundle.data.validation import exit_on_bad_input
 from bundle.export import load_weights
+from bundle.nets.factory import build_network
 from bundle.paths import CONFIGS
 
 
@@ -30,3 +32,8 @@ def bundle_metadata(dataset: str) -> dict:
     as MONAI merges a ``--meta_file`` list: the description of that dataset's model."""
     names = ["metadata.json", *get_shipped(dataset).metadata]
     return dict(ConfigParser.load_config_files([str(CONFIGS / name) for name in names]))
+
+
+# configs/train.json and inference.json build their network with it: a setting the network refuses (phi outside
+# [0, 1], an unknown method or block) is one line and exit status 2, not the parser's traceback.
+checked_build_network = exit_on_bad_input(build_network)

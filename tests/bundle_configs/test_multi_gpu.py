@@ -3,6 +3,7 @@ global batch and the step count of one process, they reach its validation Dice o
 
 import json
 import os
+import shutil
 
 import pytest
 import torch
@@ -107,15 +108,20 @@ def test_only_rank_0_runs_the_handlers_that_report():
 
 
 def test_two_processes_split_the_evaluation_and_report_the_one_process_dice(tiny_data, tmp_path):
-    """configs/multi_gpu_evaluate.json: each rank evaluates part of the images (10 images: 5 each), the per-image
-    Dice is gathered, and rank 0 writes the report one process writes."""
+    """configs/multi_gpu_evaluate.json: each rank evaluates part of the images (9 images: 5 and 4, an uneven split
+    that padding would fill with a repeated image), the per-image Dice is gathered, and rank 0 writes the report one
+    process writes."""
+    data = tmp_path / "wbc"
+    shutil.copytree(tiny_data["wbc"], data)
+    (data / "dataset2" / "images" / "005.bmp").unlink()
+    (data / "dataset2" / "masks" / "005.png").unlink()
     parser = ConfigParser()
     parser.read_config([str(CONFIGS / name) for name in ("train.json", "wbc.json")])
     parser.update(TINY)
     torch.manual_seed(0)
     (tmp_path / "models").mkdir()
     torch.save(parser.get_parsed_content("network_def").state_dict(), tmp_path / "models" / "model.pt")
-    settings = TINY | {"spatial_size": [24, 24], "dataset_dir": str(tiny_data["wbc"]), "num_workers": 0}
+    settings = TINY | {"spatial_size": [24, 24], "dataset_dir": str(data), "num_workers": 0}
     settings |= {"ckpt_dir": str(tmp_path / "models"), "eval_split": "all"}
     reports = {}
     for processes, extra in ((1, ()), (2, ("multi_gpu_evaluate.json",))):
@@ -127,6 +133,6 @@ def test_two_processes_split_the_evaluation_and_report_the_one_process_dice(tiny
         assert result.returncode == 0, result.stderr[-3000:]
         assert (result.stdout + result.stderr).count("Dice per phi and label:") == 1  # rank 0 alone reports
         reports[processes] = json.loads((out / "dice.json").read_text())
-    assert reports[1]["images"] == reports[2]["images"] == 10, (reports[1]["images"], reports[2]["images"])
+    assert reports[1]["images"] == reports[2]["images"] == 9, (reports[1]["images"], reports[2]["images"])
     for one, two in zip(reports[1]["rows"], reports[2]["rows"], strict=True):
         assert one == pytest.approx(two, abs=1e-6)

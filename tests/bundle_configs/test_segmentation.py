@@ -206,3 +206,6 @@ def test_the_inference_config_runs_the_deployed_network_at_the_precision_asked(t
         run_workflow(["inference.json", "wbc.json"], "infer", **settings | {"precision": "fp16"})
     assert refused.value.code == 2
     assert "--precision must be one of auto, fp32, bf16, channels_last, got 'fp16'" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as refused:
+        run_workflow(["inference.json", "wbc.json"], "infer", **settings | {"phi": 1.5})
+    assert refused.value.code == 2 and "phi must be a number in [0, 1], got 1.5" in capsys.readouterr().err

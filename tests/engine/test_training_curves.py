@@ -6,7 +6,7 @@ import pytest
 from PIL import Image
 from torch.utils.tensorboard import SummaryWriter
 
-from bundle.engine.training_curves import epoch_means, plot_training_curves, read_scalars
+from bundle.engine.training_curves import epoch_means, plot_training_curves, read_scalars, steps_per_epoch
 
 STEPS_PER_EPOCH, EPOCHS = 3, 4
 
@@ -73,3 +73,20 @@ def _loss_only(folder) -> None:
     writer = SummaryWriter(folder)
     writer.add_scalar("train_loss", 1.0, 1)
     writer.close()
+
+
+def test_the_epoch_count_comes_from_the_learning_rate_when_the_last_epoch_was_not_validated(tmp_path):
+    """5 epochs of 10 steps, validated at epochs 2 and 4, loss = the epoch: each epoch's mean is its number."""
+    writer = SummaryWriter(tmp_path)
+    for step in range(1, 51):
+        writer.add_scalar("train_loss", float((step - 1) // 10 + 1), step)
+    for epoch in range(1, 6):
+        writer.add_scalar("lr", 1e-3, epoch)
+    for epoch in (2, 4):
+        writer.add_scalar("val_mean_dice@0.5", 0.5, epoch)
+        writer.add_scalar("val_mean_dice@affine", 0.3, epoch)  # registration's floor: not a phi
+    writer.close()
+    plot_training_curves(tmp_path, tmp_path / "curves.png", "registration-like")
+    scalars = read_scalars(tmp_path)
+    assert steps_per_epoch(scalars, [2, 4]) == 10  # the last validated epoch would give 12
+    assert epoch_means(scalars["train_loss"], 10) == [(epoch, float(epoch)) for epoch in range(1, 6)]

@@ -47,6 +47,6 @@ def test_a_grid_without_two_subjects_is_a_clear_error(tmp_path):
 
 def test_a_split_too_small_for_pairs_says_so_and_how_to_try_anyway(tmp_path):
     grid = make_grid(tmp_path / "grid", count=2)
-    with pytest.raises(ValueError, match=r"its train split \(split seed 0\) holds 1 subject\(s\) .*pairs need two"):
+    with pytest.raises(ValueError, match=r"its train split \(split seed 0\) holds 1 of its subjects .*pairs need two"):
         registration_pairs(grid, "train")
     assert len(registration_pairs(grid, "all")) == 2

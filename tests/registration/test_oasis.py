@@ -35,7 +35,9 @@ def test_subjects_are_cached_on_the_release_grid_with_the_coronal_axis_second(
     tmp_path, dims, labels, grid, shape, largest
 ):
     out = prepare(OASIS, tmp_path, dims, labels, grid)
-    assert out == tmp_path / f"{dims}d_{labels or ('seg24' if dims == 2 else 'seg35')}_{grid}"
+    assert out.parent == tmp_path and out.name.startswith(
+        f"{dims}d_{labels or ('seg24' if dims == 2 else 'seg35')}_{grid}_"
+    )
     assert sorted(path.stem for path in out.glob("*.npz")) == SUBJECTS
     with np.load(out / f"{SUBJECTS[0]}.npz") as arrays:
         image, label = arrays["image"], arrays["label"]
@@ -63,6 +65,19 @@ def test_a_bad_subject_is_one_error_naming_its_file(tmp_path):
     with pytest.raises(ValueError, match=r"labels must be one of \['seg24', 'seg4'\] for 2D OASIS, got 'seg35'"):
         prepare(tmp_path / "data", tmp_path / "cache", 2, "seg35")
     assert not (tmp_path / "cache").exists()  # nothing written before the checks
+
+
+@needs_oasis
+def test_two_data_folders_sharing_a_cache_folder_keep_their_own_subjects(tmp_path):
+    for name in SUBJECTS:
+        shutil.copytree(OASIS / name, tmp_path / "one" / name, ignore=shutil.ignore_patterns("aligned_*"))
+    shutil.copytree(
+        OASIS / SUBJECTS[0], tmp_path / "other" / "OASIS_OAS1_0009_MR1", ignore=shutil.ignore_patterns("aligned_*")
+    )
+    first, second = prepare(tmp_path / "one", tmp_path / "cache", 2), prepare(tmp_path / "other", tmp_path / "cache", 2)
+    assert first != second
+    assert sorted(path.stem for path in first.glob("*.npz")) == SUBJECTS
+    assert [path.stem for path in second.glob("*.npz")] == ["OASIS_OAS1_0009_MR1"]
 
 
 TINY = {"features": 4, "levels": 3, "hidden": [4, 8], "device": "cpu", "epochs": 1, "method": "sshn"}

@@ -9,12 +9,18 @@ from bundle.cli import fire_checked
 
 SCRIPT = Path(__file__).parents[2] / "scripts" / "benchmark.py"
 
-# (options, the message's start)
+# (options, the part run, the message's start)
 BAD_OPTIONS = [
-    (["--dataset", "unknown"], "error: dataset must be one of ['hippocampus', 'oasis2d', 'oasis3d', 'registration',"),
-    (["--profile", "unknown"], "error: profile must be one of ['full', 'quick', 'tiny'], got 'unknown'"),
-    (["--seeds", "[]"], "error: seeds must be a non-empty list of integers >= 0, got []"),
-    (["--training", "{lr: 0.1}"], "error: training must not set lr"),
+    (
+        ["--dataset", "unknown"],
+        "report",
+        "error: dataset must be one of ['hippocampus', 'oasis2d', 'oasis3d', 'registration',",
+    ),
+    (["--profile", "unknown"], "report", "error: profile must be one of ['full', 'quick', 'tiny'], got 'unknown'"),
+    (["--seeds", "[]"], "report", "error: seeds must be a non-empty list of integers >= 0, got []"),
+    (["--seeds", "-1"], "report", "error: seeds must be a non-empty list of integers >= 0, got [-1]"),
+    (["--training", "{lr: 0.1}"], "report", "error: training must not set lr"),
+    (["--dataset_dir", "/nonexistent/wbc"], "methods", "error: dataset folder /nonexistent/wbc does not exist"),
 ]
 
 
@@ -26,10 +32,10 @@ def _command_line_component() -> type:
     return module.CommandLineBenchmark
 
 
-@pytest.mark.parametrize(("options", "message"), BAD_OPTIONS, ids=[options[0] for options, _ in BAD_OPTIONS])
-def test_a_bad_option_is_one_line_and_exit_2(tmp_path, capsys, options, message):
+@pytest.mark.parametrize(("options", "part", "message"), BAD_OPTIONS, ids=[" ".join(row[0]) for row in BAD_OPTIONS])
+def test_a_bad_option_is_one_line_and_exit_2(tmp_path, capsys, options, part, message):
     with pytest.raises(SystemExit) as stop:
-        fire_checked(_command_line_component(), [*options, "--output_dir", str(tmp_path / "out"), "report"])
+        fire_checked(_command_line_component(), [*options, "--output_dir", str(tmp_path / "out"), part])
     assert stop.value.code == 2
     stderr = capsys.readouterr().err
     assert stderr.startswith(message) and stderr.count("\n") == 1, stderr

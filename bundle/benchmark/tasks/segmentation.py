@@ -8,6 +8,7 @@ from torch import nn
 
 from bundle.benchmark.profiles import Profile
 from bundle.benchmark.tasks.base import Task
+from bundle.data.datasets import load_split
 from bundle.export import deployed_network
 from bundle.flops import count_flops
 from bundle.nets.conditioned import PhiConditionedUNet
@@ -29,7 +30,13 @@ class SegmentationTask(Task[nn.Module]):
 
     def prepare(self, dataset_dir: str, profile: Profile) -> str:
         profile.spatial_size_of(self.name)  # fail before any training when the profile has no size for it
-        return dataset_dir  # the training config finds (or downloads) the images itself
+        try:
+            test = load_split(self.name, dataset_dir, "test")
+        except FileNotFoundError:
+            return dataset_dir  # nothing there yet: the training config downloads the images itself
+        if not test:  # two or three items: every run would train, then find nothing to test on
+            raise ValueError(f"{dataset_dir}: its test split is empty (split seed 0): the benchmark needs more images")
+        return dataset_dir
 
     def data_overrides(self, data_dir: str, profile: Profile) -> dict:
         return {
