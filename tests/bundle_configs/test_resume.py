@@ -25,7 +25,7 @@ TASKS = {
     "segmentation": (
         ("train.json", "wbc.json", "cpu.json"),
         TINY | {"spatial_size": [24, 24]},
-        f"Epoch [{{epoch}}/{EPOCHS}]",
+        f"Epoch: {{epoch}}/{EPOCHS}, Iter: 1/",  # StatsHandler's line (the progress bar shows on a terminal only)
     ),
     "registration": (
         (
@@ -85,7 +85,7 @@ def _kill_and_resume(task: str, data: dict, settings: dict, tmp_path: Path) -> N
         _command(task, data, tmp_path / "b", settings, resume="true"), cwd=ROOT, env=env, capture_output=True, text=True
     )
     assert resumed.returncode == 0, resumed.stderr[-3000:]
-    # where the resumed run started: segmentation's progress bar, registration's epoch log
+    # where the resumed run started: segmentation's iteration log, registration's epoch log
     log, started = resumed.stdout + resumed.stderr, TASKS[task][2].replace(str(EPOCHS), str(settings["epochs"]))
     assert started.format(epoch=killed_at + 1) in log and started.format(epoch=1) not in log
     assert _trainer_epoch(last.parent) == _trainer_epoch(tmp_path / "a" / "runs") > killed_at
