@@ -164,13 +164,19 @@ def load_exported(path: str | Path, device: torch.device | str = "cpu") -> tuple
         network = torch.jit.load(str(path), map_location=device, _extra_files=extra)
     except RuntimeError as error:
         raise ValueError(f"{path} is not a TorchScript file: {str(error).splitlines()[0]}") from error
-    if not extra["metadata.json"]:
-        raise ValueError(f"{path} holds no extra/metadata.json: export it with scripts/export.py")
+    return network.eval(), exported_metadata(path, extra["metadata.json"] or None, "extra/metadata.json")
+
+
+def exported_metadata(path: str | Path, text: str | None, name: str, required: Sequence[str] = EXPORTED_KEYS) -> dict:
+    """The bundle metadata an export of ``path`` carries as ``text`` (None: it holds none), where the export keeps it
+    under ``name`` (for the messages): JSON with every key of ``required``; else one ValueError naming the file."""
+    if text is None:
+        raise ValueError(f"{path} holds no {name}: export it with scripts/export.py")
     try:
-        metadata = json.loads(extra["metadata.json"])
+        metadata = json.loads(text)
     except json.JSONDecodeError as error:
-        raise ValueError(f"{path}: its extra/metadata.json is not JSON ({error})") from error
-    missing = [key for key in EXPORTED_KEYS if not isinstance(metadata, dict) or key not in metadata]
+        raise ValueError(f"{path}: its {name} is not JSON ({error})") from error
+    missing = [key for key in required if not isinstance(metadata, dict) or key not in metadata]
     if missing:
-        raise ValueError(f"{path}: its extra/metadata.json lacks {missing}: export it with scripts/export.py")
-    return network.eval(), metadata
+        raise ValueError(f"{path}: its {name} lacks {missing}: export it with scripts/export.py")
+    return metadata

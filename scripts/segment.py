@@ -13,6 +13,7 @@ Exit status: 0 when every file was written, 1 when some failed (each named), 2 o
 
 import sys
 
+from monai.inferers import Inferer
 from torch import nn
 
 from bundle.checked_run import check_device
@@ -89,12 +90,13 @@ def main(
             network, parser = load_bundle_network(dataset, ckpt, device)
             keys = ("dataset_name", "spatial_size", "in_channels")
             dataset_name, size, channels = (parser.get_parsed_content(key) for key in keys)
-        inferer = make_inferer(roi_size, overlap, len(size))
         if ckpt is not None and ckpt.endswith(".onnx"):  # a graph of one spatial size: windows of that size
             if roi_size is not None:
                 raise ValueError(f"{ckpt} runs on windows of its own size; --roi_size does not apply")
             assert isinstance(deployed, OnnxNetwork)  # what _exported builds for an .onnx file
-            inferer = onnx_inferer(deployed.spatial_size, overlap)
+            inferer: Inferer = onnx_inferer(deployed.spatial_size, overlap)
+        else:
+            inferer = make_inferer(roi_size, overlap, len(size))
         check_outputs(files, output_dir, dataset_name)  # before any timing: "before any work"
         if not exported:
             shape = (1, channels, *size)

@@ -6,7 +6,6 @@ for one spatial size (its metadata's ``input_shape``): images of another size go
 size (:func:`onnx_inferer`).
 """
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -15,7 +14,7 @@ import torch
 from monai.inferers import SlidingWindowInferer
 from torch import nn
 
-from bundle.export import EXPORTED_KEYS
+from bundle.export import EXPORTED_KEYS, exported_metadata
 
 
 class OnnxNetwork(nn.Module):
@@ -44,7 +43,10 @@ class OnnxNetwork(nn.Module):
             self.session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
         except Exception as error:  # onnxruntime raises its own types for a file it cannot load
             raise ValueError(f"{path} is not an ONNX model: {str(error).splitlines()[0]}") from error
-        self.metadata = _metadata(path, self.session.get_modelmeta().custom_metadata_map)
+        properties = self.session.get_modelmeta().custom_metadata_map
+        self.metadata = exported_metadata(
+            path, properties.get("metadata.json"), "metadata.json model property", (*EXPORTED_KEYS, "input_shape")
+        )
         self.spatial_size = [int(n) for n in self.metadata["input_shape"][2:]]
         self.input_name = self.session.get_inputs()[0].name
 
@@ -53,20 +55,6 @@ class OnnxNetwork(nn.Module):
             raise ValueError(f"this ONNX network takes inputs of {self.spatial_size} voxels, got {list(x.shape[2:])}")
         logits = self.session.run(None, {self.input_name: x.detach().float().cpu().numpy()})[0]
         return torch.from_numpy(np.asarray(logits, dtype=np.float32)).to(x.device)
-
-
-def _metadata(path: Path, properties: dict[str, str]) -> dict:
-    """The bundle metadata an ONNX export carries (its model property "metadata.json"), checked."""
-    if "metadata.json" not in properties:
-        raise ValueError(f"{path} holds no metadata.json model property: export it with scripts/export.py")
-    try:
-        metadata = json.loads(properties["metadata.json"])
-    except json.JSONDecodeError as error:
-        raise ValueError(f"{path}: its metadata.json is not JSON ({error})") from error
-    missing = [key for key in (*EXPORTED_KEYS, "input_shape") if not isinstance(metadata, dict) or key not in metadata]
-    if missing:
-        raise ValueError(f"{path}: its metadata.json lacks {missing}: export it with scripts/export.py")
-    return metadata
 
 
 def onnx_inferer(spatial_size: Sequence[int], overlap: float = 0.25) -> SlidingWindowInferer:

@@ -65,31 +65,27 @@ def test_sshn_trains_evaluates_sweeps_and_registers_files(tiny_grid, tmp_path):
     for name, subject in (("moving", "subject_00"), ("fixed", "subject_01")):
         image = np.load(tiny_grid / f"{subject}.npz")["image"][:, 4] * 300  # a 2D slice, not scaled to [0, 1]
         nib.save(nib.Nifti1Image(image, affine), tmp_path / f"{name}.nii.gz")
-    run_workflow(
-        ["train.json", "registration.json", "registration_inference.json"],
-        None,
-        **common,
-        moving=str(tmp_path / "moving.nii.gz"),
-        fixed=str(tmp_path / "fixed.nii.gz"),
-        output_dir=str(tmp_path / "out"),
-        phi=0.25,
-    )
+
+    def register(out: str, **extra) -> None:
+        run_workflow(
+            ["train.json", "registration.json", "registration_inference.json"],
+            None,
+            **common,
+            moving=str(tmp_path / "moving.nii.gz"),
+            fixed=str(tmp_path / "fixed.nii.gz"),
+            output_dir=str(tmp_path / out),
+            phi=0.25,
+            **extra,
+        )
+
+    register("out")
     warped, ddf = nib.load(tmp_path / "out" / "moving_warped.nii.gz"), nib.load(tmp_path / "out" / "moving_ddf.nii.gz")
     assert warped.shape == (11, 13) and ddf.shape == (11, 13, 2)
     assert np.allclose(warped.affine, affine) and np.allclose(ddf.affine, affine)
     # After one epoch the flow is still small: the warped image keeps the moving image's intensities.
     assert np.abs(warped.get_fdata() - nib.load(tmp_path / "moving.nii.gz").get_fdata()).mean() < 30
     # --precision reaches the deployed U-Net: bf16 autocast, its displacement within 2 % of fp32's largest value
-    run_workflow(
-        ["train.json", "registration.json", "registration_inference.json"],
-        None,
-        **common,
-        moving=str(tmp_path / "moving.nii.gz"),
-        fixed=str(tmp_path / "fixed.nii.gz"),
-        output_dir=str(tmp_path / "bf16"),
-        phi=0.25,
-        precision="bf16",
-    )
+    register("bf16", precision="bf16")
     fp32, bf16 = ddf.get_fdata(), nib.load(tmp_path / "bf16" / "moving_ddf.nii.gz").get_fdata()
     assert not np.array_equal(fp32, bf16) and np.abs(fp32 - bf16).max() <= 0.02 * np.abs(fp32).max() + 1e-6
 
